@@ -1,0 +1,31 @@
+namespace Switchboard;
+
+/// <summary>Keeps passwords out of anything printed.</summary>
+internal static class Secrets
+{
+    /// <summary>Replaces the password of <c>scheme://user:password@host</c> with <c>***</c>; leaves other text alone.</summary>
+    public static string MaskUrl(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0)
+        {
+            return url;
+        }
+
+        var authorityStart = schemeEnd + 3;
+        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
+        if (authorityEnd < 0)
+        {
+            authorityEnd = url.Length;
+        }
+
+        var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
+        if (at < 0)
+        {
+            return url;
+        }
+
+        var colon = url.IndexOf(':', authorityStart, at - authorityStart);
+        return colon < 0 ? url : string.Concat(url.AsSpan(0, colon + 1), "***", url.AsSpan(at));
+    }
+}

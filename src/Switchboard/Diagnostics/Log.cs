@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard;
+
+/// <summary>Every log line Switchboard writes, source-generated with stable event ids. URLs are always masked.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Connected to {Endpoint} as {ClientId} (MQTT {Protocol}, session present: {SessionPresent}, inflight window {Inflight})")]
+    public static partial void Connected(ILogger logger, BrokerEndpoint endpoint, string clientId, MqttProtocol protocol, bool sessionPresent, int inflight);
+
+    [LoggerMessage(2, LogLevel.Warning, "Connection to {Endpoint} lost; reconnecting")]
+    public static partial void ConnectionLost(ILogger logger, BrokerEndpoint endpoint, Exception? error);
+
+    [LoggerMessage(3, LogLevel.Warning, "Reconnect attempt {Attempt} to {Endpoint} failed: {Reason}; next attempt in {DelayMs} ms")]
+    public static partial void ReconnectFailed(ILogger logger, int attempt, BrokerEndpoint endpoint, string reason, long delayMs);
+
+    [LoggerMessage(4, LogLevel.Error, "Connection to {Endpoint} faulted and will not be retried: {Reason}")]
+    public static partial void Faulted(ILogger logger, BrokerEndpoint endpoint, string reason, Exception error);
+
+    [LoggerMessage(5, LogLevel.Information, "Broker {Endpoint} refused MQTT 5.0; falling back to 3.1.1")]
+    public static partial void ProtocolFallback(ILogger logger, BrokerEndpoint endpoint);
+
+    [LoggerMessage(6, LogLevel.Information, "Reconnected to {Endpoint} after {Attempts} attempt(s); resending {Resent} unacknowledged message(s)")]
+    public static partial void Reconnected(ILogger logger, BrokerEndpoint endpoint, int attempts, int resent);
+
+    [LoggerMessage(7, LogLevel.Warning, "The broker did not keep the session of {ClientId}; subscriptions restored")]
+    public static partial void SessionLost(ILogger logger, string clientId);
+
+    [LoggerMessage(10, LogLevel.Warning, "Publish to {Topic} failed")]
+    public static partial void PublishFailed(ILogger logger, string topic, Exception error);
+
+    [LoggerMessage(11, LogLevel.Warning, "Outgoing queue full ({Capacity}); message to {Topic} dropped by policy {Policy}")]
+    public static partial void MessageDropped(ILogger logger, int capacity, string topic, OverflowPolicy policy);
+
+    [LoggerMessage(12, LogLevel.Warning, "{Count} message(s) not delivered before shutdown")]
+    public static partial void UndeliveredAtShutdown(ILogger logger, int count);
+
+    [LoggerMessage(20, LogLevel.Error, "Handler for {Filter} threw on a message from {Topic}")]
+    public static partial void HandlerFailed(ILogger logger, string filter, string topic, Exception error);
+
+    [LoggerMessage(21, LogLevel.Warning, "Malformed envelope on {Topic} ignored: {Reason}")]
+    public static partial void MalformedEnvelope(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(22, LogLevel.Warning, "Subscribing to {Filter} failed: {Reason}")]
+    public static partial void SubscribeFailed(ILogger logger, string filter, string reason);
+
+    [LoggerMessage(23, LogLevel.Debug, "Duplicate envelope on {Topic} suppressed")]
+    public static partial void DuplicateSuppressed(ILogger logger, string topic);
+
+    [LoggerMessage(30, LogLevel.Warning, "Request handler for {Topic} threw; no reply sent")]
+    public static partial void ResponderFailed(ILogger logger, string topic, Exception error);
+
+    [LoggerMessage(31, LogLevel.Debug, "Reply {CorrelationId} on {Topic} matched no pending request")]
+    public static partial void UnmatchedReply(ILogger logger, string correlationId, string topic);
+
+    [LoggerMessage(40, LogLevel.Warning, "Heartbeat failed")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception error);
+}

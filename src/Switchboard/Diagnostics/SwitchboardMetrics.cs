@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+
+namespace Switchboard;
+
+/// <summary>
+/// The <c>Switchboard</c> meter: observable instruments over the client's counters, so the hot path pays for one
+/// interlocked increment and nothing else. Listen with dotnet-counters or OpenTelemetry.
+/// </summary>
+internal sealed class SwitchboardMetrics : IDisposable
+{
+    public const string MeterName = "Switchboard";
+
+    private readonly Meter _meter;
+
+    public SwitchboardMetrics(IMeterFactory? factory, string clientId, ClientCounters counters, Func<int> queued, Func<int> incomingQueued, Func<ConnectionState> state)
+    {
+        var tags = new[] { new KeyValuePair<string, object?>("switchboard.client_id", clientId) };
+        _meter = factory?.Create(new MeterOptions(MeterName) { Tags = tags }) ?? new Meter(MeterName, null, tags);
+        _meter.CreateObservableCounter("switchboard.messages.published", () => Volatile.Read(ref counters.Published), "{message}", "Messages acknowledged by (QoS ≥ 1) or written to (QoS 0) the broker");
+        _meter.CreateObservableCounter("switchboard.messages.received", () => Volatile.Read(ref counters.Received), "{message}", "Messages received");
+        _meter.CreateObservableCounter("switchboard.messages.dropped", () => Volatile.Read(ref counters.Dropped), "{message}", "Messages dropped by the overflow policy");
+        _meter.CreateObservableCounter("switchboard.messages.resent", () => Volatile.Read(ref counters.Resent), "{message}", "Messages resent after a reconnect");
+        _meter.CreateObservableCounter("switchboard.publish.errors", () => Volatile.Read(ref counters.PublishErrors), "{message}", "Publishes that failed");
+        _meter.CreateObservableCounter("switchboard.duplicates.dropped", () => Volatile.Read(ref counters.DuplicatesDropped), "{message}", "Duplicate envelopes suppressed");
+        _meter.CreateObservableCounter("switchboard.handler.errors", () => Volatile.Read(ref counters.HandlerErrors), "{error}", "Handler invocations that threw");
+        _meter.CreateObservableCounter("switchboard.envelopes.malformed", () => Volatile.Read(ref counters.MalformedEnvelopes), "{message}", "Malformed envelopes ignored");
+        _meter.CreateObservableCounter("switchboard.reconnects", () => Volatile.Read(ref counters.Reconnects), "{reconnect}", "Successful reconnections");
+        _meter.CreateObservableCounter("switchboard.sessions.lost", () => Volatile.Read(ref counters.SessionsLost), "{session}", "Reconnects without the broker's session");
+        _meter.CreateObservableGauge("switchboard.queue.length", queued, "{message}", "Messages waiting in the outgoing queue");
+        _meter.CreateObservableGauge("switchboard.inflight", () => Volatile.Read(ref counters.Inflight), "{message}", "Publishes awaiting acknowledgement");
+        _meter.CreateObservableGauge("switchboard.incoming.length", incomingQueued, "{message}", "Messages waiting for their handlers");
+        _meter.CreateObservableGauge("switchboard.connected", () => state() == ConnectionState.Connected ? 1 : 0, null, "1 while connected");
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

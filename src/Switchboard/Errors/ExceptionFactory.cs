@@ -1,0 +1,60 @@
+using System.Net.Sockets;
+using System.Security.Authentication;
+using MQTTnet.Exceptions;
+
+namespace Switchboard;
+
+/// <summary>Every exception Switchboard throws about the connection or a publish, with a message that says what happened.</summary>
+internal static class ExceptionFactory
+{
+    public static MqttConnectionException ConnectRefused(int code, string? reasonString, BrokerEndpoint endpoint) =>
+        new($"Connecting to {endpoint} failed: {ReasonCodes.Describe(code)} (CONNACK reason code {code}{(string.IsNullOrEmpty(reasonString) ? string.Empty : $", \"{reasonString}\"")}).", code, ReasonCodes.IsFatalConnAck(code));
+
+    public static MqttConnectionException DisconnectedByBroker(int code, string? reasonString, BrokerEndpoint endpoint) =>
+        new($"The broker {endpoint} closed the connection: {ReasonCodes.Describe(code)} (DISCONNECT reason code {code}{(string.IsNullOrEmpty(reasonString) ? string.Empty : $", \"{reasonString}\"")}).", code, ReasonCodes.IsFatalDisconnect(code));
+
+    public static MqttConnectionException ConnectTimedOut(BrokerEndpoint endpoint, TimeSpan timeout) =>
+        new($"Connecting to {endpoint} timed out after {timeout.TotalSeconds:0.#} s; check that the broker is running and reachable.", 0, isFatal: false);
+
+    public static MqttConnectionException ConnectionFailed(BrokerEndpoint endpoint, Exception error)
+    {
+        var root = Root(error);
+        return root switch
+        {
+            AuthenticationException => new($"The TLS handshake with {endpoint} failed: {root.Message} Check MQTT_TLS_CA_FILE, or the broker's certificate and host name.", 0, isFatal: true, error),
+            SocketException { SocketErrorCode: SocketError.ConnectionRefused } => new($"Connecting to {endpoint} failed: connection refused; is the broker running on that port?", 0, isFatal: false, error),
+            SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } => new($"Connecting to {endpoint} failed: the host name '{endpoint.Host}' could not be resolved.", 0, isFatal: false, error),
+            _ => new($"Connecting to {endpoint} failed: {root.Message}", 0, isFatal: false, error),
+        };
+    }
+
+    public static MqttConnectionException ConnectionLost(BrokerEndpoint endpoint, Exception? error) =>
+        new($"The connection to {endpoint} was lost{(error is null ? "." : $": {Root(error).Message}")}", 0, isFatal: false, error);
+
+    public static MqttConnectionException KeepAliveTimeout(BrokerEndpoint endpoint, TimeSpan waited, Exception? error) =>
+        new($"The broker {endpoint} did not answer a ping within {waited.TotalSeconds:0.#} s; the connection is considered dead.", 0x8D, isFatal: false, error);
+
+    public static MqttConnectionException RetriesExhausted(BrokerEndpoint endpoint, int attempts, Exception? last) =>
+        new($"Gave up reconnecting to {endpoint} after {attempts} attempts (the retry policy said stop).{(last is null ? string.Empty : $" Last error: {Root(last).Message}")}", 0, isFatal: true, last);
+
+    public static MqttPublishException PublishRefused(string topic, int code, string? reasonString) =>
+        new($"The broker refused the publish to '{topic}': {ReasonCodes.Describe(code)} (reason code {code}{(string.IsNullOrEmpty(reasonString) ? string.Empty : $", \"{reasonString}\"")}).", topic, code);
+
+    public static MqttPublishException NotDeliveredBeforeShutdown(string topic, TimeSpan drainTimeout) =>
+        new($"The message to '{topic}' was not delivered: the client shut down and the queue did not drain within {drainTimeout.TotalSeconds:0.#} s.", topic, 0);
+
+    public static MqttPublishException NotDeliveredFaulted(string topic, Exception fault) =>
+        new($"The message to '{topic}' was not delivered: the client faulted. {fault.Message}", topic, 0, fault);
+
+    public static ObjectDisposedException ShutDown() => new(nameof(SwitchboardClient), "The Switchboard client has been shut down; create a new one to publish again.");
+
+    private static Exception Root(Exception error)
+    {
+        while (error is MqttCommunicationException or AggregateException && error.InnerException is not null)
+        {
+            error = error.InnerException!;
+        }
+
+        return error;
+    }
+}

@@ -1,0 +1,44 @@
+namespace Switchboard;
+
+/// <summary>One accepted publish on its way to the broker, with the completion its caller awaits (none for <c>Post</c>).</summary>
+internal sealed class OutgoingMessage
+{
+    public OutgoingMessage(string topic, ReadOnlyMemory<byte> payload, Qos qos, bool retain, bool awaited)
+    {
+        Topic = topic;
+        Payload = payload;
+        Qos = qos;
+        Retain = retain;
+        // RunContinuationsAsynchronously: completing a caller's await must never run user code on the pump.
+        Completion = awaited ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+    }
+
+    public string Topic { get; }
+
+    public ReadOnlyMemory<byte> Payload { get; }
+
+    public Qos Qos { get; }
+
+    public bool Retain { get; }
+
+    public string? ResponseTopic { get; init; }
+
+    public ReadOnlyMemory<byte> CorrelationData { get; init; }
+
+    public string? ContentType { get; init; }
+
+    /// <summary>Acceptance order; unacknowledged messages are resent in this order after a reconnect.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>Times this message was handed to the broker connection.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Position in the durable outbox, when one is configured.</summary>
+    public long OutboxPosition { get; set; } = -1;
+
+    public TaskCompletionSource? Completion { get; }
+
+    public void Succeed() => Completion?.TrySetResult();
+
+    public void Fail(Exception error) => Completion?.TrySetException(error);
+}

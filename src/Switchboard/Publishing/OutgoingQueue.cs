@@ -1,0 +1,219 @@
+namespace Switchboard;
+
+/// <summary>
+/// The bounded queue between callers and the publish pump. Full-mode is the <see cref="OverflowPolicy"/>; dropped
+/// messages are failed and counted outside the lock. Messages returned from an interrupted connection go back to
+/// the front, in acceptance order, regardless of capacity: they were already accepted.
+/// </summary>
+internal sealed class OutgoingQueue
+{
+    private readonly Lock _lock = new();
+    private readonly LinkedList<OutgoingMessage> _items = new();
+    private readonly Queue<TaskCompletionSource> _waitingWriters = new();
+    private readonly int _capacity;
+    private readonly OverflowPolicy _policy;
+    private readonly Action<OutgoingMessage> _onDropped;
+    private TaskCompletionSource? _waitingReader;
+    private long _sequence;
+    private Exception? _closedError;
+
+    public OutgoingQueue(int capacity, OverflowPolicy policy, Action<OutgoingMessage> onDropped)
+    {
+        _capacity = capacity;
+        _policy = policy;
+        _onDropped = onDropped;
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _items.Count;
+            }
+        }
+    }
+
+    public int Capacity => _capacity;
+
+    public OverflowPolicy Policy => _policy;
+
+    /// <summary>Accepts without waiting. False when the policy refused it (drop-newest, or wait-mode when full).</summary>
+    public bool TryEnqueue(OutgoingMessage message)
+    {
+        OutgoingMessage? evicted = null;
+        TaskCompletionSource? reader;
+        lock (_lock)
+        {
+            ThrowIfClosed();
+            if (_items.Count >= _capacity)
+            {
+                if (_policy != OverflowPolicy.DropOldest)
+                {
+                    return false;
+                }
+
+                evicted = _items.First!.Value;
+                _items.RemoveFirst();
+            }
+
+            message.Sequence = ++_sequence;
+            _items.AddLast(message);
+            reader = TakeReader();
+        }
+
+        reader?.TrySetResult();
+        if (evicted is not null)
+        {
+            _onDropped(evicted);
+        }
+
+        return true;
+    }
+
+    /// <summary>Accepts, waiting for room when the policy is <see cref="OverflowPolicy.Wait"/>.</summary>
+    public async ValueTask<bool> EnqueueAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TaskCompletionSource waiter;
+            lock (_lock)
+            {
+                ThrowIfClosed();
+                if (_policy != OverflowPolicy.Wait || _items.Count < _capacity)
+                {
+                    goto enqueue;
+                }
+
+                waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waitingWriters.Enqueue(waiter);
+            }
+
+            await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            continue;
+        enqueue:
+            return TryEnqueue(message);
+        }
+    }
+
+    /// <summary>Puts a message at the front, ignoring capacity: for the client's own health announcements.</summary>
+    public void EnqueueUrgent(OutgoingMessage message)
+    {
+        TaskCompletionSource? reader;
+        lock (_lock)
+        {
+            ThrowIfClosed();
+            message.Sequence = ++_sequence;
+            _items.AddFirst(message);
+            reader = TakeReader();
+        }
+
+        reader?.TrySetResult();
+    }
+
+    /// <summary>Puts messages back at the front, ordered by acceptance, ahead of everything queued since.</summary>
+    public void Requeue(IEnumerable<OutgoingMessage> messages)
+    {
+        TaskCompletionSource? reader;
+        lock (_lock)
+        {
+            var node = _items.First;
+            foreach (var message in messages.OrderBy(m => m.Sequence))
+            {
+                while (node is not null && node.Value.Sequence < message.Sequence)
+                {
+                    node = node.Next;
+                }
+
+                if (node is null)
+                {
+                    _items.AddLast(message);
+                }
+                else
+                {
+                    _items.AddBefore(node, message);
+                }
+            }
+
+            reader = TakeReader();
+        }
+
+        reader?.TrySetResult();
+    }
+
+    public bool TryDequeue(out OutgoingMessage message)
+    {
+        TaskCompletionSource? writer = null;
+        lock (_lock)
+        {
+            if (_items.First is null)
+            {
+                message = null!;
+                return false;
+            }
+
+            message = _items.First.Value;
+            _items.RemoveFirst();
+            if (_waitingWriters.Count > 0)
+            {
+                writer = _waitingWriters.Dequeue();
+            }
+        }
+
+        writer?.TrySetResult();
+        return true;
+    }
+
+    /// <summary>Completes when there is something to dequeue (or the token fires).</summary>
+    public Task WaitToReadAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_items.Count > 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _waitingReader ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _waitingReader.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Refuses further messages and returns everything still queued, for the caller to fail or persist.</summary>
+    public List<OutgoingMessage> Close(Exception error)
+    {
+        List<OutgoingMessage> remaining;
+        TaskCompletionSource[] writers;
+        lock (_lock)
+        {
+            _closedError ??= error;
+            remaining = [.. _items];
+            _items.Clear();
+            writers = [.. _waitingWriters];
+            _waitingWriters.Clear();
+        }
+
+        foreach (var writer in writers)
+        {
+            writer.TrySetResult();
+        }
+
+        return remaining;
+    }
+
+    private TaskCompletionSource? TakeReader()
+    {
+        var reader = _waitingReader;
+        _waitingReader = null;
+        return reader;
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closedError is not null)
+        {
+            throw _closedError;
+        }
+    }
+}

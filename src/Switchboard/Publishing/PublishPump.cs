@@ -1,0 +1,284 @@
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Switchboard;
+
+/// <summary>
+/// The one loop that moves messages from the <see cref="OutgoingQueue"/> to the broker. QoS ≥ 1 messages are sent in
+/// acceptance order into a window no larger than the broker's receive-maximum; their acknowledgements arrive
+/// concurrently. When the connection drops, every unacknowledged message goes back to the front of the queue in its
+/// original order and is resent on the next connection: MQTTnet itself does neither.
+/// </summary>
+internal sealed class PublishPump
+{
+    private readonly OutgoingQueue _queue;
+    private readonly ConnectionSupervisor _supervisor;
+    private readonly ClientCounters _counters;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly SortedDictionary<long, OutgoingMessage> _inflight = [];
+    private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public PublishPump(OutgoingQueue queue, ConnectionSupervisor supervisor, ClientCounters counters, ILogger logger)
+    {
+        _queue = queue;
+        _supervisor = supervisor;
+        _counters = counters;
+        _logger = logger;
+    }
+
+    /// <summary>Hook for the durable outbox: called when the broker has acknowledged a message.</summary>
+    public Action<OutgoingMessage>? Acknowledged { get; set; }
+
+    public int InflightCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inflight.Count;
+            }
+        }
+    }
+
+    /// <summary>Runs until <paramref name="stopping"/> fires or the connection faults.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            ConnectionSession session;
+            try
+            {
+                session = await _supervisor.WaitForSessionAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Stopped or faulted: whoever stopped us fails what is left.
+                return;
+            }
+
+            await PumpSessionAsync(session, stopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes when nothing is queued or in flight.</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_inflight.Count == 0 && _queue.Count == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (_idle.Task.IsCompleted)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            return _idle.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Removes and returns every message still awaiting acknowledgement (at shutdown or fault).</summary>
+    public List<OutgoingMessage> TakeInflight()
+    {
+        lock (_lock)
+        {
+            var taken = _inflight.Values.ToList();
+            _inflight.Clear();
+            Volatile.Write(ref _counters.Inflight, 0);
+            return taken;
+        }
+    }
+
+    private async Task PumpSessionAsync(ConnectionSession session, CancellationToken stopping)
+    {
+        using var window = new SemaphoreSlim(session.InflightLimit, session.InflightLimit);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, session.Lost);
+        var token = linked.Token;
+        var sends = new List<Task>();
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                if (!_queue.TryDequeue(out var message))
+                {
+                    SignalIdleIfDone();
+                    await _queue.WaitToReadAsync(token).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (message.Qos == Qos.AtMostOnce)
+                {
+                    await SendAtMostOnceAsync(session, message, token).ConfigureAwait(false);
+                    continue;
+                }
+
+                lock (_lock)
+                {
+                    _inflight[message.Sequence] = message;
+                    Volatile.Write(ref _counters.Inflight, _inflight.Count);
+                }
+
+                try
+                {
+                    await window.WaitAsync(token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                message.Attempts++;
+                var send = SendAcknowledgedAsync(session, message, window);
+                if (!send.IsCompleted)
+                {
+                    sends.Add(send);
+                    if (sends.Count > 4 * session.InflightLimit)
+                    {
+                        sends.RemoveAll(static t => t.IsCompleted);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        // The session is gone (or we are stopping): let the outstanding sends settle — they fail fast once MQTTnet
+        // sees the dead connection — then put everything unacknowledged back, in order, for the next session.
+        await Task.WhenAll(sends).ConfigureAwait(false);
+        if (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var unacknowledged = TakeInflight();
+        if (unacknowledged.Count > 0)
+        {
+            Interlocked.Add(ref _counters.Resent, unacknowledged.Count);
+            _queue.Requeue(unacknowledged);
+        }
+    }
+
+    private async Task SendAtMostOnceAsync(ConnectionSession session, OutgoingMessage message, CancellationToken token)
+    {
+        try
+        {
+            await session.Client.PublishAsync(ToMqtt(message, session.Protocol), token).ConfigureAwait(false);
+            Interlocked.Increment(ref _counters.Published);
+            message.Succeed();
+        }
+        catch (Exception) when (!session.IsAlive || token.IsCancellationRequested || !session.Client.IsConnected)
+        {
+            // Not written: it waits for the next connection like anything else accepted while offline.
+            _queue.Requeue([message]);
+            session.MarkLost(null);
+        }
+        catch (Exception ex)
+        {
+            Fail(message, ex);
+        }
+    }
+
+    private async Task SendAcknowledgedAsync(ConnectionSession session, OutgoingMessage message, SemaphoreSlim window)
+    {
+        try
+        {
+            var result = await session.Client.PublishAsync(ToMqtt(message, session.Protocol), session.Lost).ConfigureAwait(false);
+            Remove(message);
+            if (result.IsSuccess)
+            {
+                Interlocked.Increment(ref _counters.Published);
+                Acknowledged?.Invoke(message);
+                message.Succeed();
+            }
+            else
+            {
+                Acknowledged?.Invoke(message);
+                Fail(message, ExceptionFactory.PublishRefused(message.Topic, (int)result.ReasonCode, result.ReasonString));
+            }
+        }
+        catch (Exception) when (!session.IsAlive || !session.Client.IsConnected)
+        {
+            // Left in the inflight set: resent after the reconnect.
+            session.MarkLost(null);
+        }
+        catch (Exception ex)
+        {
+            Remove(message);
+            Fail(message, ex);
+        }
+        finally
+        {
+            try
+            {
+                window.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private void Remove(OutgoingMessage message)
+    {
+        lock (_lock)
+        {
+            _inflight.Remove(message.Sequence);
+            Volatile.Write(ref _counters.Inflight, _inflight.Count);
+        }
+
+        SignalIdleIfDone();
+    }
+
+    private void SignalIdleIfDone()
+    {
+        TaskCompletionSource? idle = null;
+        lock (_lock)
+        {
+            if (_inflight.Count == 0 && _queue.Count == 0)
+            {
+                idle = _idle;
+            }
+        }
+
+        idle?.TrySetResult();
+    }
+
+    private void Fail(OutgoingMessage message, Exception error)
+    {
+        Interlocked.Increment(ref _counters.PublishErrors);
+        _counters.RecordError(error);
+        Log.PublishFailed(_logger, message.Topic, error);
+        message.Fail(error);
+    }
+
+    private static MqttApplicationMessage ToMqtt(OutgoingMessage message, MqttProtocol protocol)
+    {
+        var mqtt = new MqttApplicationMessage
+        {
+            Topic = message.Topic,
+            PayloadSegment = MemoryToSegment(message.Payload),
+            QualityOfServiceLevel = (MqttQualityOfServiceLevel)message.Qos,
+            Retain = message.Retain,
+        };
+        if (protocol == MqttProtocol.V500)
+        {
+            // MQTTnet rejects MQTT 5 properties on a 3.1.1 connection; there the envelope id carries the correlation.
+            mqtt.ResponseTopic = message.ResponseTopic;
+            mqtt.ContentType = message.ContentType;
+            if (!message.CorrelationData.IsEmpty)
+            {
+                mqtt.CorrelationData = message.CorrelationData.ToArray();
+            }
+        }
+
+        return mqtt;
+    }
+
+    private static ArraySegment<byte> MemoryToSegment(ReadOnlyMemory<byte> memory) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment) ? segment : new ArraySegment<byte>(memory.ToArray());
+}

@@ -1,0 +1,209 @@
+using System.Text;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Switchboard;
+
+public sealed partial class SwitchboardClient
+{
+    /// <summary>
+    /// Publishes and completes when the broker acknowledges (QoS 1/2) or the message is written (QoS 0). While the
+    /// connection is down the message waits in the queue and is sent after the reconnect; cancelling only stops the
+    /// wait. Fails with <see cref="MqttPublishException"/> when the broker refuses it, with
+    /// <see cref="MessageDroppedException"/> when the overflow policy drops it.
+    /// </summary>
+    /// <param name="topic">Topic name (no wildcards).</param>
+    /// <param name="payload">Payload; the memory must not change until the returned task completes.</param>
+    /// <param name="qos">Quality of service.</param>
+    /// <param name="retain">Ask the broker to keep it as the topic's retained message.</param>
+    /// <param name="cancellationToken">Stops waiting (for room in the queue, or for the acknowledgement).</param>
+    public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default)
+    {
+        var message = Validate(topic, qos, awaited: true, payload, retain);
+        await AcceptAsync(message, cancellationToken).ConfigureAwait(false);
+        await message.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes a UTF-8 string; see <see cref="PublishAsync(string, ReadOnlyMemory{byte}, Qos, bool, CancellationToken)"/>.</summary>
+    public Task PublishAsync(string topic, string payload, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default) =>
+        PublishAsync(topic, Encoding.UTF8.GetBytes(payload ?? throw new ArgumentNullException(nameof(payload))), qos, retain, cancellationToken);
+
+    /// <summary>
+    /// Queues a message and returns at once; never blocks. False when the queue is full and the overflow policy
+    /// refused it (drop-newest, or wait — <c>Post</c> cannot wait), or when the client has faulted; each refusal is
+    /// counted. Invalid topics and QoS throw.
+    /// </summary>
+    /// <param name="topic">Topic name (no wildcards).</param>
+    /// <param name="payload">Payload; the memory must not change until the message is sent.</param>
+    /// <param name="qos">Quality of service.</param>
+    /// <param name="retain">Ask the broker to keep it as the topic's retained message.</param>
+    public bool Post(string topic, ReadOnlyMemory<byte> payload, Qos qos = Qos.AtMostOnce, bool retain = false)
+    {
+        var message = Validate(topic, qos, awaited: false, payload, retain);
+        if (_supervisor.Fault is not null)
+        {
+            Interlocked.Increment(ref _counters.PublishErrors);
+            return false;
+        }
+
+        bool accepted;
+        try
+        {
+            accepted = _queue.TryEnqueue(message);
+        }
+        catch (MqttConnectionException)
+        {
+            Interlocked.Increment(ref _counters.PublishErrors);
+            return false;
+        }
+
+        if (!accepted)
+        {
+            Interlocked.Increment(ref _counters.Dropped);
+            Log.MessageDropped(_logger, _queue.Capacity, topic, _queue.Policy);
+        }
+
+        return accepted;
+    }
+
+    /// <summary>Queues a UTF-8 string; see <see cref="Post(string, ReadOnlyMemory{byte}, Qos, bool)"/>.</summary>
+    public bool Post(string topic, string payload, Qos qos = Qos.AtMostOnce, bool retain = false) =>
+        Post(topic, Encoding.UTF8.GetBytes(payload ?? throw new ArgumentNullException(nameof(payload))), qos, retain);
+
+    /// <summary>
+    /// Publishes <paramref name="data"/> in an envelope (<c>{"id","type","ts","source","data"}</c>) and returns its id,
+    /// which is <paramref name="correlationId"/> when given (a reply carries the request's id).
+    /// </summary>
+    public Task<string> PublishEventAsync<T>(string topic, string type, T data, string? correlationId = null, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default) =>
+        PublishEventAsync(topic, type, data, TypeInfo<T>(), correlationId, qos, retain, cancellationToken);
+
+    /// <summary>As <see cref="PublishEventAsync{T}(string, string, T, string?, Qos, bool, CancellationToken)"/>, serializing
+    /// with source-generated metadata.</summary>
+    public async Task<string> PublishEventAsync<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, string? correlationId = null, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default)
+    {
+        var (message, id) = CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId, qos, retain, awaited: true, responseTopic: null);
+        await AcceptAsync(message, cancellationToken).ConfigureAwait(false);
+        await message.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Publishes a health status on <c>system/health/{ClientId}</c> (QoS 1, retained).</summary>
+    public async Task PublishHealthAsync(bool ok, string @event, string? err = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(@event);
+        var message = CreateHealthMessage(ok, @event, err, awaited: true);
+        await AcceptAsync(message, cancellationToken).ConfigureAwait(false);
+        await message.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal (OutgoingMessage Message, string Id) CreateEnvelopeMessage<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, string? correlationId, Qos qos, bool retain, bool awaited, string? responseTopic)
+    {
+        Topics.ValidateTopicName(topic);
+        Topics.ValidateQos(qos);
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var id = string.IsNullOrEmpty(correlationId) ? EnvelopeIds.New() : correlationId;
+        var payload = EnvelopeCodec.Encode(id, type, UnixNow(), _settings.SourceName, data, typeInfo);
+        var message = new OutgoingMessage(topic, payload, qos, retain, awaited)
+        {
+            ContentType = "application/json",
+            ResponseTopic = responseTopic,
+            CorrelationData = responseTopic is null ? ReadOnlyMemory<byte>.Empty : Encoding.UTF8.GetBytes(id),
+        };
+        return (message, id);
+    }
+
+    internal async ValueTask AcceptAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        ThrowIfShutDown();
+        if (_supervisor.Fault is { } fault)
+        {
+            throw ExceptionFactory.NotDeliveredFaulted(message.Topic, fault);
+        }
+
+        bool accepted;
+        try
+        {
+            accepted = await _queue.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MqttConnectionException faulted)
+        {
+            throw ExceptionFactory.NotDeliveredFaulted(message.Topic, faulted);
+        }
+
+        if (!accepted)
+        {
+            Interlocked.Increment(ref _counters.Dropped);
+            Log.MessageDropped(_logger, _queue.Capacity, message.Topic, _queue.Policy);
+            throw new MessageDroppedException(message.Topic, _queue.Policy, _queue.Capacity);
+        }
+    }
+
+    private OutgoingMessage CreateHealthMessage(bool ok, string @event, string? err, bool awaited)
+    {
+        var now = UnixNow();
+        var status = new HealthStatus(EnvelopeIds.New(), ok, @event, now, err);
+        var payload = EnvelopeCodec.Encode(EnvelopeIds.New(), "health.status", now, _settings.SourceName, status, SwitchboardJsonContext.Default.HealthStatus);
+        return new OutgoingMessage(_settings.HealthTopic, payload, Qos.AtLeastOnce, retain: true, awaited) { ContentType = "application/json" };
+    }
+
+    private MQTTnet.MqttApplicationMessage? CreateWill(MqttProtocol protocol)
+    {
+        if (!_settings.Options.EnableHealth)
+        {
+            return null;
+        }
+
+        var will = CreateHealthMessage(ok: false, "lost", err: null, awaited: false);
+        return new MQTTnet.MqttApplicationMessage
+        {
+            Topic = will.Topic,
+            PayloadSegment = will.Payload.ToArray(),
+            QualityOfServiceLevel = MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce,
+            Retain = true,
+            ContentType = protocol == MqttProtocol.V500 ? will.ContentType : null,
+        };
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken stopping)
+    {
+        var interval = _settings.Options.HeartbeatInterval;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, _time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            // A heartbeat says "alive now": queueing one while offline would deliver a stale claim later.
+            if (_supervisor.State != ConnectionState.Connected)
+            {
+                continue;
+            }
+
+            try
+            {
+                var beat = new Heartbeat(true, "heartbeat", UnixNow());
+                Post(_settings.HeartbeatTopic, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(beat, SwitchboardJsonContext.Default.Heartbeat), Qos.AtMostOnce);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.HeartbeatFailed(_logger, ex);
+            }
+        }
+    }
+
+    private OutgoingMessage Validate(string topic, Qos qos, bool awaited, ReadOnlyMemory<byte> payload, bool retain)
+    {
+        Topics.ValidateTopicName(topic);
+        Topics.ValidateQos(qos);
+        return new OutgoingMessage(topic, payload, qos, retain, awaited);
+    }
+
+    private double UnixNow() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;
+
+    private JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)_settings.Json.GetTypeInfo(typeof(T));
+}

@@ -1,0 +1,146 @@
+using System.Text.Json.Serialization.Metadata;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Switchboard;
+
+public sealed partial class SwitchboardClient
+{
+    /// <summary>
+    /// Adds a handler for messages matching <paramref name="filter"/> (<c>+</c>, <c>#</c>, <c>$share/&lt;group&gt;/…</c>).
+    /// Handlers run one message at a time, in order; a QoS ≥ 1 message is acknowledged after its handlers return; a
+    /// handler that throws is logged and counted and dispatch goes on. When connected, completes on the broker's
+    /// SUBACK (throwing <see cref="SwitchboardException"/> if refused); otherwise the subscription is made on connect.
+    /// </summary>
+    public async Task<Subscription> SubscribeAsync(string filter, MessageHandler handler, Qos qos = Qos.AtLeastOnce, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Topics.ValidateFilter(filter);
+        Topics.ValidateQos(qos);
+        ThrowIfShutDown();
+        var registration = await AddRegistrationAsync(filter, qos, handler, cancellationToken).ConfigureAwait(false);
+        return new Subscription(this, registration, qos);
+    }
+
+    /// <summary>
+    /// Adds a handler for envelopes on <paramref name="filter"/>, with <c>data</c> deserialized to <typeparamref name="T"/>.
+    /// Payloads that are not valid envelopes are counted (<see cref="SwitchboardStats.MalformedEnvelopes"/>), logged
+    /// and skipped.
+    /// </summary>
+    public Task<Subscription> SubscribeEventsAsync<T>(string filter, EnvelopeHandler<T> handler, Qos qos = Qos.AtLeastOnce, CancellationToken cancellationToken = default) =>
+        SubscribeEventsAsync(filter, handler, TypeInfo<T>(), qos, cancellationToken);
+
+    /// <summary>As <see cref="SubscribeEventsAsync{T}(string, EnvelopeHandler{T}, Qos, CancellationToken)"/>, with source-generated metadata.</summary>
+    public Task<Subscription> SubscribeEventsAsync<T>(string filter, EnvelopeHandler<T> handler, JsonTypeInfo<T> typeInfo, Qos qos = Qos.AtLeastOnce, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return SubscribeAsync(filter, (message, ct) => TryDecode(message, typeInfo, out var envelope) ? handler(envelope, ct) : ValueTask.CompletedTask, qos, cancellationToken);
+    }
+
+    internal bool TryDecode<T>(MqttMessage message, JsonTypeInfo<T> typeInfo, out Envelope<T> envelope)
+    {
+        if (EnvelopeCodec.TryDecode(message.Payload, typeInfo, out var decoded, out var error))
+        {
+            envelope = decoded! with { Message = message };
+            return true;
+        }
+
+        Interlocked.Increment(ref _counters.MalformedEnvelopes);
+        Log.MalformedEnvelope(_logger, message.Topic, error!);
+        envelope = null!;
+        return false;
+    }
+
+    internal async Task<HandlerRegistration> AddRegistrationAsync(string filter, Qos qos, MessageHandler? handler, CancellationToken cancellationToken)
+    {
+        var registration = _table.Add(filter, qos, handler, out var session);
+        if (session is null)
+        {
+            return registration;
+        }
+
+        try
+        {
+            await SubscribeEntriesAsync(session, [registration.Entry], throwOnRefusal: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SwitchboardException)
+        {
+            _table.Remove(registration, out _);
+            throw;
+        }
+        catch (Exception) when (!session.IsAlive)
+        {
+            // The connection dropped mid-subscribe; the reconnect subscribes every unconfirmed filter.
+        }
+
+        return registration;
+    }
+
+    internal async ValueTask RemoveAsync(HandlerRegistration registration)
+    {
+        if (!_table.Remove(registration, out var session) || session is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(_settings.Options.ConnectTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, session.Lost);
+            await session.Client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(registration.Entry.Filter).Build(), linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Gone from the table either way: a stray message for it matches no handler. A fresh session won't have it.
+            Log.SubscribeFailed(_logger, registration.Entry.Filter, $"unsubscribe failed: {ex.Message}");
+        }
+    }
+
+    private async Task SubscribeEntriesAsync(ConnectionSession session, List<FilterEntry> entries, bool throwOnRefusal, CancellationToken cancellationToken)
+    {
+        // A handful of filters per SUBSCRIBE keeps each packet small while a reconnect with hundreds of filters
+        // still costs few round trips.
+        foreach (var chunk in entries.Chunk(64))
+        {
+            var builder = new MqttClientSubscribeOptionsBuilder();
+            foreach (var entry in chunk)
+            {
+                builder.WithTopicFilter(f =>
+                {
+                    f.WithTopic(entry.Filter).WithQualityOfServiceLevel((MqttQualityOfServiceLevel)entry.Qos);
+                    if (session.Protocol == MqttProtocol.V500 && session.SessionPresent)
+                    {
+                        // Re-subscribing on a kept session must not replay retained messages the handlers already saw.
+                        f.WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly);
+                    }
+                });
+            }
+
+            using var timeout = new CancellationTokenSource(_settings.Options.ConnectTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, session.Lost, cancellationToken);
+            var result = await session.Client.SubscribeAsync(builder.Build(), linked.Token).ConfigureAwait(false);
+            var index = 0;
+            foreach (var item in result.Items)
+            {
+                var entry = chunk[Math.Min(index++, chunk.Length - 1)];
+                var code = (int)item.ResultCode;
+                if (code <= 2)
+                {
+                    _table.MarkConfirmed(entry, entry.Qos);
+                    continue;
+                }
+
+                var reason = $"the broker refused the subscription to '{entry.Filter}': {ReasonCodes.Describe(code)} (SUBACK reason code {code})";
+                Log.SubscribeFailed(_logger, entry.Filter, reason);
+                if (throwOnRefusal)
+                {
+                    throw new SwitchboardException(char.ToUpperInvariant(reason[0]) + reason[1..] + ".");
+                }
+
+                // Not retried in a loop on this session; the next session tries again.
+                _table.MarkConfirmed(entry, entry.Qos);
+            }
+        }
+    }
+}
