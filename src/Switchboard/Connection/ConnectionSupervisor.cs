@@ -119,14 +119,6 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _supervision.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
         var session = Interlocked.Exchange(ref _current, null);
         if (session is not null && session.IsAlive && session.Client.IsConnected)
         {
@@ -142,6 +134,18 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             }
         }
 
+        // Disposing marks the session lost, which wakes the supervision loop; it sees the stop and ends.
+        session?.Dispose();
+        try
+        {
+            await _supervision.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        // A reconnect that completed while we were stopping leaves a session behind; close it too.
+        session = Interlocked.Exchange(ref _current, null);
         session?.Dispose();
         lock (_lock)
         {

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Cli;
+
+/// <summary>Builds clients for the commands: <c>--url</c>, else <c>MQTT_URL</c>, with the rest of the MQTT_* settings.</summary>
+internal static class ClientFactory
+{
+    public static string? ResolveUrl(CommandArguments args) => args.Get("url") ?? Environment.GetEnvironmentVariable(OptionKeys.Url) switch
+    {
+        { Length: > 0 } url => url,
+        _ => null,
+    };
+
+    public static SwitchboardOptions Options(string url, string clientIdPrefix)
+    {
+        var options = new SwitchboardOptions
+        {
+            Url = url,
+            ClientId = $"{clientIdPrefix}-{Environment.ProcessId}-{Random.Shared.Next(1000, 9999)}",
+            KeepAlive = TimeSpan.FromSeconds(15),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        };
+        return options;
+    }
+
+    public static ILoggerFactory Logging(bool verbose) => LoggerFactory.Create(b =>
+    {
+        b.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
+        b.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+    });
+}
