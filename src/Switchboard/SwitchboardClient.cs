@@ -59,7 +59,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             OnStateChanged = (previous, current, error) => _stateEvents.Writer.TryWrite(new ConnectionStateChangedEventArgs(previous, current, error)),
             OnFaulted = OnFaulted,
         });
-        _pump = new PublishPump(_queue, _supervisor, _counters, _logger);
+        _pump = new PublishPump(_queue, _supervisor, _counters, _logger, _time);
         _metrics = new SwitchboardMetrics(meterFactory, _settings.ClientId, _counters, () => _queue.Count, () => _dispatcher.Count, () => _supervisor.State);
         _pumpTask = Task.Run(() => _pump.RunAsync(_stopping.Token));
         _dispatchTask = Task.Run(() => _dispatcher.RunAsync(_stopping.Token));

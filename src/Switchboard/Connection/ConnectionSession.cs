@@ -13,6 +13,8 @@ internal sealed class ConnectionSession : IDisposable
 
     public ConnectionSession(IMqttClient client, MqttProtocol protocol, long epoch)
     {
+        // Cached: the token stays usable (and cancelled) after the session is disposed.
+        Lost = _lost.Token;
         Client = client;
         Protocol = protocol;
         Epoch = epoch;
@@ -32,7 +34,7 @@ internal sealed class ConnectionSession : IDisposable
     public bool SessionPresent => ConnectResult?.IsSessionPresent ?? false;
 
     /// <summary>Cancelled when the session is lost.</summary>
-    public CancellationToken Lost => _lost.Token;
+    public CancellationToken Lost { get; }
 
     /// <summary>Completes with the reason when the session is lost.</summary>
     public Task<Exception?> LostTask => _lostReason.Task;
@@ -71,6 +73,7 @@ internal sealed class ConnectionSession : IDisposable
             // Disposing a broken MQTTnet client can throw from its socket; nothing is left to clean up.
         }
 
-        _lost.Dispose();
+        // _lost is deliberately not disposed: it owns no timer, and code still holding the session may register on
+        // Lost after the supervisor has moved on.
     }
 }

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "{Count} message(s) not delivered before shutdown")]
     public static partial void UndeliveredAtShutdown(ILogger logger, int count);
 
+    [LoggerMessage(13, LogLevel.Error, "The publish pump failed; restarting it on the next connection")]
+    public static partial void PumpFailed(ILogger logger, Exception error);
+
     [LoggerMessage(20, LogLevel.Error, "Handler for {Filter} threw on a message from {Topic}")]
     public static partial void HandlerFailed(ILogger logger, string filter, string topic, Exception error);
 

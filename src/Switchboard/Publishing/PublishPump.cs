@@ -16,12 +16,14 @@ internal sealed class PublishPump
     private readonly ConnectionSupervisor _supervisor;
     private readonly ClientCounters _counters;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, OutgoingMessage> _inflight = [];
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public PublishPump(OutgoingQueue queue, ConnectionSupervisor supervisor, ClientCounters counters, ILogger logger)
+    public PublishPump(OutgoingQueue queue, ConnectionSupervisor supervisor, ClientCounters counters, ILogger logger, TimeProvider time)
     {
+        _time = time;
         _queue = queue;
         _supervisor = supervisor;
         _counters = counters;
@@ -58,7 +60,32 @@ internal sealed class PublishPump
                 return;
             }
 
-            await PumpSessionAsync(session, stopping).ConfigureAwait(false);
+
+            if (!session.IsAlive)
+            {
+                // The supervisor has not yet replaced the signal of the session that just died; don't spin on it.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(5), _time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                await PumpSessionAsync(session, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                // A bug here must not silently stop all publishing: log it and carry on with the next session.
+                _counters.RecordError(ex);
+                Log.PumpFailed(_logger, ex);
+            }
         }
     }
 

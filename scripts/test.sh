@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# The one test command. Installs Mosquitto if it is missing, builds Switchboard.slnx (Release), runs every test
+# project under tests/ with a TRX logger and a hang timeout, and ends with one line: "N passed, N failed[, N skipped]".
+# Exits non-zero if the build fails, any test fails, or any test run errors (crash, hang, no results).
+#
+# Environment:
+#   ARTIFACTS      where TRX files and broker temp dirs go (default: <repo>/artifacts/test-results)
+#   TEST_FILTER    optional `dotnet test --filter` expression
+#   HANG_TIMEOUT   blame hang timeout per test run (default: 5m)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+CONFIGURATION=Release
+ARTIFACTS="${ARTIFACTS:-$ROOT/artifacts/test-results}"
+HANG_TIMEOUT="${HANG_TIMEOUT:-5m}"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Debian and Ubuntu install mosquitto into /usr/sbin, which is not on every PATH.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+log() { echo "test.sh: $*" >&2; }
+
+ensure_mosquitto() {
+  if command -v mosquitto >/dev/null 2>&1; then
+    return
+  fi
+  log "mosquitto not found; installing it with apt-get"
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "error: apt-get is not available; install mosquitto and mosquitto-clients yourself"
+    exit 1
+  fi
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+      sudo=(sudo)
+    else
+      log "error: installing mosquitto needs root (or sudo)"
+      exit 1
+    fi
+  fi
+  ${sudo[@]+"${sudo[@]}"} apt-get update
+  ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends mosquitto mosquitto-clients
+  if ! command -v mosquitto >/dev/null 2>&1; then
+    log "error: mosquitto is still not on PATH after installing it"
+    exit 1
+  fi
+}
+
+# Kills brokers a crashed or hung test host left behind: only pids recorded by this run's brokers, and only if the
+# process is still a mosquitto started with a config from this run's temp directory.
+reap_orphan_brokers() {
+  local tmp="$1" pidfile pid
+  [ -d "$tmp" ] || return 0
+  while IFS= read -r -d '' pidfile; do
+    pid="$(cat "$pidfile" 2>/dev/null || true)"
+    [[ "$pid" =~ ^[0-9]+$ ]] || continue
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "mosquitto -c $tmp/"; then
+      log "killing orphaned mosquitto pid $pid"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done < <(find "$tmp" -name mosquitto.pid -print0 2>/dev/null)
+  rm -rf "$tmp"
+}
+
+# Counts the test results of a TRX file whose outcome is one of the given values (a grep alternation).
+outcomes() {
+  local file="$1" pattern="$2"
+  { grep -o '<UnitTestResult [^>]*>' "$file" || true; } | { grep -c " outcome=\"\($pattern\)\"" || true; }
+}
+
+ensure_mosquitto
+log "using $(command -v mosquitto) ($(mosquitto -h 2>/dev/null | head -n1 || true))"
+
+case "$ARTIFACTS" in
+  "" | "/" | "$ROOT" | "$HOME") log "error: refusing to use ARTIFACTS='$ARTIFACTS' (it is emptied first)"; exit 1 ;;
+esac
+rm -rf "$ARTIFACTS"
+mkdir -p "$ARTIFACTS"
+export SWITCHBOARD_TEST_TMP="$ARTIFACTS/tmp"
+mkdir -p "$SWITCHBOARD_TEST_TMP"
+trap 'reap_orphan_brokers "$SWITCHBOARD_TEST_TMP"' EXIT
+
+log "building Switchboard.slnx ($CONFIGURATION)"
+dotnet build Switchboard.slnx -c "$CONFIGURATION" -nodeReuse:false
+
+shopt -s nullglob globstar
+projects=(tests/**/*.csproj)
+shopt -u globstar
+if [ "${#projects[@]}" -eq 0 ]; then
+  log "error: no test projects found under tests/"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+
+# A test project not (yet) listed in the solution still gets built and run.
+for project in "${projects[@]}"; do
+  if ! grep -qF "Path=\"$project\"" Switchboard.slnx; then
+    log "warning: $project is not in Switchboard.slnx; building it separately"
+    dotnet build "$project" -c "$CONFIGURATION" -nodeReuse:false
+  fi
+done
+
+run_errors=0
+filter_args=()
+if [ -n "${TEST_FILTER:-}" ]; then
+  filter_args=(--filter "$TEST_FILTER")
+fi
+
+for project in "${projects[@]}"; do
+  name="$(basename "$project" .csproj)"
+  log "testing $name"
+  rc=0
+  dotnet test "$project" --no-build -c "$CONFIGURATION" \
+    --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$ARTIFACTS" \
+    --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
+    ${filter_args[@]+"${filter_args[@]}"} 2>&1 | tee "$ARTIFACTS/$name.log" || rc=$?
+  trx="$ARTIFACTS/$name.trx"
+  if [ ! -s "$trx" ]; then
+    log "error: $name produced no test results ($trx), exit code $rc"
+    run_errors=$((run_errors + 1))
+  elif grep -qi 'test run aborted\|test host process crashed' "$ARTIFACTS/$name.log"; then
+    log "error: the $name test run was aborted (crash or hang; see $ARTIFACTS/$name.log), exit code $rc"
+    run_errors=$((run_errors + 1))
+  elif [ "$rc" -ne 0 ] && [ "$(outcomes "$trx" 'Failed\|Error\|Timeout\|Aborted')" -eq 0 ]; then
+    log "error: dotnet test for $name exited with code $rc without a failed test"
+    run_errors=$((run_errors + 1))
+  fi
+done
+
+# A test run that crashed, hung or produced no results counts as one failed test in the summary.
+passed=0 failed=$run_errors skipped=0
+for trx in "$ARTIFACTS"/*.trx; do
+  passed=$((passed + $(outcomes "$trx" 'Passed')))
+  failed=$((failed + $(outcomes "$trx" 'Failed\|Error\|Timeout\|Aborted')))
+  skipped=$((skipped + $(outcomes "$trx" 'NotExecuted\|Inconclusive\|NotRunnable')))
+done
+
+log "results: $ARTIFACTS"
+if [ "$run_errors" -gt 0 ]; then
+  log "error: $run_errors test run(s) errored"
+fi
+summary="$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+  summary="$summary, $skipped skipped"
+fi
+echo "$summary"
+
+if [ "$failed" -gt 0 ] || [ "$run_errors" -gt 0 ]; then
+  exit 1
+fi

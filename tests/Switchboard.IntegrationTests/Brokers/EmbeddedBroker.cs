@@ -1,0 +1,318 @@
+// The embedded MQTTnet.Server 5.2 broker for integration tests. Choices, and how it differs from Mosquitto:
+//
+//  - MaxPendingMessagesPerClient = 1,000,000. The default (1000, DropOldestQueuedMessage) silently drops messages
+//    queued for a slow or offline client.
+//  - EnablePersistentSessions = true, always. Without it MQTTnet deletes every session when its connection closes,
+//    even for clean-session=false (3.1.1) or session-expiry>0 (v5) clients, unlike Mosquitto and the spec.
+//  - Listens on 127.0.0.1 only (the IPv6 listener is disabled), with SO_REUSEADDR so a restart can rebind at once.
+//  - Credentials: a ValidatingConnectionAsync handler refuses any other user name/password (and anonymous clients)
+//    with BadUserNameOrPassword (3.1.1 return code 4, v5 0x86). Mosquitto 2.0.11 refuses with NotAuthorized instead.
+//  - Restart and persistence: MQTTnet keeps everything in memory. A stopped MqttServer can be started again:
+//    its sessions survive (because persistent sessions are on) but its retained messages are cleared on start and
+//    reloaded only through LoadingRetainedMessageAsync. So:
+//      Persistence = true:  the same MqttServer instance is stopped and started again; retained messages are kept
+//                           in this object (RetainedMessageChangedAsync) and handed back on start. Sessions,
+//                           subscriptions and messages queued for offline persistent clients survive stop, kill
+//                           and restart, as they do with Mosquitto's persistence.
+//      Persistence = false: every start creates a fresh MqttServer, so a restart forgets everything, as Mosquitto
+//                           without persistence does.
+//  - Kill: there is no process to SIGKILL. KillAsync stops the server with reason NormalDisconnection, for which
+//    MQTTnet sends no DISCONNECT packet: every socket is just closed (and reset, because the endpoint's default
+//    LingerState is (true, 0)). StopAsync sends v5 clients DISCONNECT "server shutting down" (0x8B) first.
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Switchboard.IntegrationTests.Brokers;
+
+/// <summary>An in-process MQTTnet.Server broker on 127.0.0.1 and its own port.</summary>
+public sealed class EmbeddedBroker : ITestBroker
+{
+    /// <summary>The value of <see cref="Name"/>.</summary>
+    public const string BrokerName = "mqttnet";
+
+    /// <summary>Per-client queue bound; high enough that tests never hit MQTTnet's drop-oldest overflow.</summary>
+    public const int MaxPendingMessagesPerClient = 1_000_000;
+
+    static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(10);
+
+    readonly SemaphoreSlim _lifecycle = new(1, 1);
+    readonly Action<MqttServer>? _configure;
+    readonly object _retainedGate = new();
+    List<MqttApplicationMessage> _retained = [];
+    MqttServer? _server;
+    int _port;
+    bool _running;
+    bool _everStarted;
+    bool _disposed;
+
+    /// <summary>Creates the broker (not started).</summary>
+    /// <param name="options">Credentials, persistence, port.</param>
+    /// <param name="configure">
+    /// Called for every new <see cref="MqttServer"/> instance before it starts, to attach interceptors or event handlers.
+    /// Without persistence every start creates a new instance; with persistence there is only one.
+    /// </param>
+    public EmbeddedBroker(BrokerOptions? options = null, Action<MqttServer>? configure = null)
+    {
+        Options = options ?? BrokerOptions.Default;
+        Options.Validate();
+        _configure = configure;
+        _port = Options.Port ?? FreePort.Next();
+    }
+
+    /// <inheritdoc />
+    public string Name => BrokerName;
+
+    /// <inheritdoc />
+    public string Host => "127.0.0.1";
+
+    /// <inheritdoc />
+    /// <remarks>When the port was picked automatically and the first start loses a bind race, the broker moves to another free port.</remarks>
+    public int Port => Volatile.Read(ref _port);
+
+    /// <inheritdoc />
+    public string Url => string.Create(CultureInfo.InvariantCulture, $"mqtt://{Host}:{Port}");
+
+    /// <inheritdoc />
+    public BrokerOptions Options { get; }
+
+    /// <inheritdoc />
+    public bool IsRunning => Volatile.Read(ref _running);
+
+    /// <inheritdoc />
+    public bool SupportsSigkill => false;
+
+    /// <summary>The current server instance (for inspection: sessions, clients, retained messages, injection).</summary>
+    /// <exception cref="InvalidOperationException">The broker has never been started.</exception>
+    public MqttServer Server => _server ?? throw new InvalidOperationException("The embedded broker has not been started.");
+
+    /// <inheritdoc />
+    public async Task StartAsync()
+    {
+        await _lifecycle.WaitAsync();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_running)
+            {
+                throw new InvalidOperationException($"The embedded broker is already running on port {Port}.");
+            }
+
+            await StartCoreAsync();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync()
+    {
+        await _lifecycle.WaitAsync();
+        try
+        {
+            await StopCoreAsync(graceful: true);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task KillAsync()
+    {
+        await _lifecycle.WaitAsync();
+        try
+        {
+            await StopCoreAsync(graceful: false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RestartAsync()
+    {
+        await _lifecycle.WaitAsync();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            await StopCoreAsync(graceful: true);
+            await StartCoreAsync();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Stops the server without DISCONNECT packets and disposes it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _lifecycle.WaitAsync();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await StopCoreAsync(graceful: false);
+            _server?.Dispose();
+            _server = null;
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} {Url}";
+
+    async Task StartCoreAsync()
+    {
+        var started = Stopwatch.StartNew();
+        while (true)
+        {
+            _server ??= CreateServer(Port);
+            try
+            {
+                await _server.StartAsync();
+                Volatile.Write(ref _running, true);
+                _everStarted = true;
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                await ResetAfterFailedStartAsync();
+                if (!_everStarted && Options.Port is null)
+                {
+                    // Lost a race for an automatically picked port before anyone used it: move to another one.
+                    _server.Dispose();
+                    _server = null;
+                    Volatile.Write(ref _port, FreePort.Next());
+                    continue;
+                }
+
+                if (_everStarted && started.Elapsed < StartDeadline)
+                {
+                    // Restart on the same port while the old socket is still being released: try again shortly.
+                    await Task.Delay(100);
+                    continue;
+                }
+
+                throw new InvalidOperationException($"The embedded broker could not bind 127.0.0.1:{Port} within {StartDeadline.TotalSeconds:0} s.", ex);
+            }
+        }
+    }
+
+    async Task ResetAfterFailedStartAsync()
+    {
+        try
+        {
+            // StartAsync failed half-way (listener bind): put the instance back into the stopped state.
+            await _server!.StopAsync(KillStopOptions());
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or SocketException)
+        {
+            // Nothing to undo.
+        }
+    }
+
+    async Task StopCoreAsync(bool graceful)
+    {
+        if (_server is not { } server || !_running)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _running, false);
+        await server.StopAsync(graceful ? new MqttServerStopOptions() : KillStopOptions());
+        if (!Options.Persistence)
+        {
+            // A restart without persistence starts from an empty broker.
+            server.Dispose();
+            _server = null;
+        }
+    }
+
+    static MqttServerStopOptions KillStopOptions() => new()
+    {
+        DefaultClientDisconnectOptions = new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NormalDisconnection },
+    };
+
+    MqttServer CreateServer(int port)
+    {
+        var options = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
+            .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
+            .WithDefaultEndpointPort(port)
+            .WithDefaultEndpointReuseAddress()
+            .WithMaxPendingMessagesPerClient(MaxPendingMessagesPerClient)
+            .WithPersistentSessions(true)
+            .Build();
+        var server = new MqttServerFactory().CreateMqttServer(options);
+
+        if (Options.RequiresCredentials)
+        {
+            server.ValidatingConnectionAsync += ValidateCredentialsAsync;
+        }
+
+        if (Options.Persistence)
+        {
+            server.RetainedMessageChangedAsync += e =>
+            {
+                lock (_retainedGate)
+                {
+                    _retained = [.. e.StoredRetainedMessages];
+                }
+
+                return Task.CompletedTask;
+            };
+            server.RetainedMessagesClearedAsync += _ =>
+            {
+                lock (_retainedGate)
+                {
+                    _retained = [];
+                }
+
+                return Task.CompletedTask;
+            };
+            server.LoadingRetainedMessageAsync += e =>
+            {
+                lock (_retainedGate)
+                {
+                    e.LoadedRetainedMessages = [.. _retained];
+                }
+
+                return Task.CompletedTask;
+            };
+        }
+
+        _configure?.Invoke(server);
+        return server;
+    }
+
+    Task ValidateCredentialsAsync(ValidatingConnectionEventArgs e)
+    {
+        if (!string.Equals(e.UserName, Options.Username, StringComparison.Ordinal) ||
+            !string.Equals(e.Password, Options.Password, StringComparison.Ordinal))
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+        }
+
+        return Task.CompletedTask;
+    }
+}
