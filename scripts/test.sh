@@ -85,7 +85,7 @@ log "building Switchboard.slnx ($CONFIGURATION)"
 dotnet build Switchboard.slnx -c "$CONFIGURATION" -nodeReuse:false
 
 shopt -s nullglob globstar
-projects=(tests/**/*.csproj)
+projects=(tests/**/*Tests.csproj)
 shopt -u globstar
 if [ "${#projects[@]}" -eq 0 ]; then
   log "error: no test projects found under tests/"

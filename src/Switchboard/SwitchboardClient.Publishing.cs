@@ -107,6 +107,8 @@ public sealed partial class SwitchboardClient
         {
             ContentType = "application/json",
             ResponseTopic = responseTopic,
+            // A request outliving its requester would be answered to nobody; events are kept.
+            Durable = qos != Qos.AtMostOnce && responseTopic is null,
             CorrelationData = responseTopic is null ? ReadOnlyMemory<byte>.Empty : Encoding.UTF8.GetBytes(id),
         };
         return (message, id);
@@ -200,7 +202,7 @@ public sealed partial class SwitchboardClient
     {
         Topics.ValidateTopicName(topic);
         Topics.ValidateQos(qos);
-        return new OutgoingMessage(topic, payload, qos, retain, awaited);
+        return new OutgoingMessage(topic, payload, qos, retain, awaited) { Durable = qos != Qos.AtMostOnce };
     }
 
     private double UnixNow() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;

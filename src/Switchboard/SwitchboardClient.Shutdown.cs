@@ -56,10 +56,18 @@ public sealed partial class SwitchboardClient
             Log.UndeliveredAtShutdown(_logger, undelivered.Count);
         }
 
+        var kept = 0;
         foreach (var message in undelivered)
         {
+            var inOutbox = message.OutboxPosition >= 0;
+            kept += inOutbox ? 1 : 0;
             Interlocked.Increment(ref _counters.PublishErrors);
-            message.Fail(ExceptionFactory.NotDeliveredBeforeShutdown(message.Topic, drainTimeout));
+            message.Fail(ExceptionFactory.NotDeliveredBeforeShutdown(message.Topic, drainTimeout, inOutbox));
+        }
+
+        if (kept > 0)
+        {
+            Log.KeptInOutbox(_logger, kept);
         }
 
         await _supervisor.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -67,5 +75,6 @@ public sealed partial class SwitchboardClient
         _stateEvents.Writer.TryComplete();
         await _eventsTask.ConfigureAwait(false);
         _metrics.Dispose();
+        _outbox?.Dispose();
     }
 }

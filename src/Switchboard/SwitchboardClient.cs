@@ -24,6 +24,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     private readonly SubscriptionTable _table = new();
     private readonly IncomingDispatcher _dispatcher;
     private readonly DedupeCache? _dedupe;
+    private readonly DurableOutbox? _outbox;
     private readonly PendingRequests _requests = new();
     private readonly SwitchboardMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
@@ -48,7 +49,14 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Switchboard");
         var o = _settings.Options;
-        _queue = new OutgoingQueue(o.QueueCapacity, o.OverflowPolicy, OnDropped);
+        _outbox = o.OutboxPath is null ? null : DurableOutbox.Open(o.OutboxPath, _settings.ClientId, _logger);
+        _queue = new OutgoingQueue(o.QueueCapacity, o.OverflowPolicy, OnDropped, _outbox);
+        if (_outbox is not null)
+        {
+            // What a previous process accepted but never got acknowledged goes out first, in its original order.
+            _queue.Restore(_outbox.Recovered);
+        }
+
         _dedupe = o.DedupeTtl > TimeSpan.Zero ? new DedupeCache(o.DedupeTtl, o.DedupeMaxEntries, _time) : null;
         _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession);
         _supervisor = new ConnectionSupervisor(_settings, _time, _logger, _counters, new SupervisorCallbacks
@@ -60,6 +68,11 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             OnFaulted = OnFaulted,
         });
         _pump = new PublishPump(_queue, _supervisor, _counters, _logger, _time);
+        if (_outbox is not null)
+        {
+            _pump.Acknowledged = _outbox.Remove;
+        }
+
         _metrics = new SwitchboardMetrics(meterFactory, _settings.ClientId, _counters, () => _queue.Count, () => _dispatcher.Count, () => _supervisor.State);
         _pumpTask = Task.Run(() => _pump.RunAsync(_stopping.Token));
         _dispatchTask = Task.Run(() => _dispatcher.RunAsync(_stopping.Token));
@@ -197,6 +210,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     {
         Interlocked.Increment(ref _counters.Dropped);
         Log.MessageDropped(_logger, _queue.Capacity, message.Topic, _queue.Policy);
+        _outbox?.Remove(message);
         message.Fail(new MessageDroppedException(message.Topic, _queue.Policy, _queue.Capacity));
     }
 
@@ -208,7 +222,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         foreach (var message in abandoned)
         {
             Interlocked.Increment(ref _counters.PublishErrors);
-            message.Fail(ExceptionFactory.NotDeliveredFaulted(message.Topic, fault));
+            message.Fail(ExceptionFactory.NotDeliveredFaulted(message.Topic, fault, keptInOutbox: message.OutboxPosition >= 0));
         }
     }
 

@@ -67,7 +67,7 @@ internal static class TemplateFunctions
         ["abs"] = (v, _) => v switch
         {
             Undefined => v,
-            long l => Math.Abs(l),
+            long l => (object)Math.Abs(l),
             double d => Math.Abs(d),
             bool b => b ? 1L : 0L,
             _ => throw new TemplateRuntimeException($"bad operand type for abs(): '{TemplateValues.TypeName(v)}'"),
@@ -278,12 +278,12 @@ internal static class TemplateFunctions
             {
                 return op switch
                 {
-                    "+" => checked(a + b),
+                    "+" => (object)checked(a + b),
                     "-" => checked(a - b),
                     "*" => checked(a * b),
                     "//" => b == 0 ? throw new TemplateRuntimeException("integer division by zero") : FloorDiv(a, b),
                     "%" => b == 0 ? throw new TemplateRuntimeException("integer modulo by zero") : ((a % b) + b) % b,
-                    "**" => b >= 0 ? checked((long)Math.Pow(a, b)) : Math.Pow(a, b),
+                    "**" => b >= 0 ? checked((long)Math.Pow(a, b)) : (object)Math.Pow(a, b),
                     _ => throw new TemplateRuntimeException($"unknown operator {op}"),
                 };
             }
@@ -515,7 +515,7 @@ internal static class TemplateFunctions
             "half" => Math.Round(number * 2, MidpointRounding.ToEven) / 2,
             _ => precision >= 0 ? Math.Round(number, Math.Min(precision, 15), MidpointRounding.ToEven) : Math.Round(number / multiplier, MidpointRounding.ToEven) * multiplier,
         };
-        return precision == 0 ? (long)rounded : rounded;
+        return precision == 0 ? (object)(long)rounded : rounded;
     }
 
     private static object? DefaultFilter(object? value, FilterArguments arguments)

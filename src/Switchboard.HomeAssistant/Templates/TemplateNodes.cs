@@ -205,7 +205,7 @@ internal sealed class NegateExpr(Expr operand, bool negative) : Expr
         return value switch
         {
             Undefined => value,
-            long l => negative ? -l : l,
+            long l => (object)(negative ? -l : l),
             double d => negative ? -d : d,
             bool b => negative ? -(b ? 1L : 0L) : (b ? 1L : 0L),
             _ => throw new TemplateRuntimeException($"bad operand type for unary {(negative ? '-' : '+')}: '{TemplateValues.TypeName(value)}'"),

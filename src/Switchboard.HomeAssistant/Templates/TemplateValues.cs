@@ -17,7 +17,7 @@ internal static class TemplateValues
     public static object? FromJson(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => IsIntegerLiteral(element) && element.TryGetInt64(out var l) ? l : element.GetDouble(),
+        JsonValueKind.Number => IsIntegerLiteral(element) && element.TryGetInt64(out var l) ? (object)l : element.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null => null,

@@ -38,6 +38,15 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Error, "The publish pump failed; restarting it on the next connection")]
     public static partial void PumpFailed(ILogger logger, Exception error);
 
+    [LoggerMessage(14, LogLevel.Warning, "Outbox {Path}: cut off {Bytes} byte(s) of a torn or corrupt record at the end (a crash mid-write)")]
+    public static partial void OutboxTornTail(ILogger logger, string path, long bytes);
+
+    [LoggerMessage(15, LogLevel.Information, "Outbox: {Count} unacknowledged message(s) recovered from {Path}; they are sent first")]
+    public static partial void OutboxRecovered(ILogger logger, int count, string path);
+
+    [LoggerMessage(16, LogLevel.Information, "{Count} undelivered message(s) kept in the durable outbox for the next start")]
+    public static partial void KeptInOutbox(ILogger logger, int count);
+
     [LoggerMessage(20, LogLevel.Error, "Handler for {Filter} threw on a message from {Topic}")]
     public static partial void HandlerFailed(ILogger logger, string filter, string topic, Exception error);
 

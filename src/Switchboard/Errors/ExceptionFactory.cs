@@ -40,11 +40,13 @@ internal static class ExceptionFactory
     public static MqttPublishException PublishRefused(string topic, int code, string? reasonString) =>
         new($"The broker refused the publish to '{topic}': {ReasonCodes.Describe(code)} (reason code {code}{(string.IsNullOrEmpty(reasonString) ? string.Empty : $", \"{reasonString}\"")}).", topic, code);
 
-    public static MqttPublishException NotDeliveredBeforeShutdown(string topic, TimeSpan drainTimeout) =>
-        new($"The message to '{topic}' was not delivered: the client shut down and the queue did not drain within {drainTimeout.TotalSeconds:0.#} s.", topic, 0);
+    public static MqttPublishException NotDeliveredBeforeShutdown(string topic, TimeSpan drainTimeout, bool keptInOutbox = false) =>
+        new($"The message to '{topic}' was not delivered: the client shut down and the queue did not drain within {drainTimeout.TotalSeconds:0.#} s.{Kept(keptInOutbox)}", topic, 0);
 
-    public static MqttPublishException NotDeliveredFaulted(string topic, Exception fault) =>
-        new($"The message to '{topic}' was not delivered: the client faulted. {fault.Message}", topic, 0, fault);
+    public static MqttPublishException NotDeliveredFaulted(string topic, Exception fault, bool keptInOutbox = false) =>
+        new($"The message to '{topic}' was not delivered: the client faulted. {fault.Message}{Kept(keptInOutbox)}", topic, 0, fault);
+
+    private static string Kept(bool keptInOutbox) => keptInOutbox ? " It is kept in the durable outbox and will be sent by the next client started with the same client id." : string.Empty;
 
     public static ObjectDisposedException ShutDown() => new(nameof(SwitchboardClient), "The Switchboard client has been shut down; create a new one to publish again.");
 

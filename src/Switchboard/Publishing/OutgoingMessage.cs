@@ -33,7 +33,10 @@ internal sealed class OutgoingMessage
     /// <summary>Times this message was handed to the broker connection.</summary>
     public int Attempts { get; set; }
 
-    /// <summary>Position in the durable outbox, when one is configured.</summary>
+    /// <summary>True for messages the durable outbox keeps (user publishes at QoS ≥ 1, not the client's own health).</summary>
+    public bool Durable { get; init; }
+
+    /// <summary>Id in the durable outbox once written there; -1 otherwise.</summary>
     public long OutboxPosition { get; set; } = -1;
 
     public TaskCompletionSource? Completion { get; }

@@ -13,12 +13,14 @@ internal sealed class OutgoingQueue
     private readonly int _capacity;
     private readonly OverflowPolicy _policy;
     private readonly Action<OutgoingMessage> _onDropped;
+    private readonly DurableOutbox? _outbox;
     private TaskCompletionSource? _waitingReader;
     private long _sequence;
     private Exception? _closedError;
 
-    public OutgoingQueue(int capacity, OverflowPolicy policy, Action<OutgoingMessage> onDropped)
+    public OutgoingQueue(int capacity, OverflowPolicy policy, Action<OutgoingMessage> onDropped, DurableOutbox? outbox = null)
     {
+        _outbox = outbox;
         _capacity = capacity;
         _policy = policy;
         _onDropped = onDropped;
@@ -47,13 +49,20 @@ internal sealed class OutgoingQueue
         lock (_lock)
         {
             ThrowIfClosed();
-            if (_items.Count >= _capacity)
+            var full = _items.Count >= _capacity;
+            if (full && _policy != OverflowPolicy.DropOldest)
             {
-                if (_policy != OverflowPolicy.DropOldest)
-                {
-                    return false;
-                }
+                return false;
+            }
 
+            // Written before anything changes: if the disk refuses, the message is simply not accepted.
+            if (message.Durable)
+            {
+                _outbox?.Append(message);
+            }
+
+            if (full)
+            {
                 evicted = _items.First!.Value;
                 _items.RemoveFirst();
             }
@@ -94,6 +103,27 @@ internal sealed class OutgoingQueue
             continue;
         enqueue:
             return TryEnqueue(message);
+        }
+    }
+
+    /// <summary>Queues messages recovered from the durable outbox ahead of everything, ignoring capacity.</summary>
+    public void Restore(IReadOnlyList<OutgoingMessage> recovered)
+    {
+        lock (_lock)
+        {
+            var first = _items.First;
+            foreach (var message in recovered)
+            {
+                message.Sequence = ++_sequence;
+                if (first is null)
+                {
+                    _items.AddLast(message);
+                }
+                else
+                {
+                    _items.AddBefore(first, message);
+                }
+            }
         }
     }
 

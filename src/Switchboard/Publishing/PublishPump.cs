@@ -235,7 +235,9 @@ internal sealed class PublishPump
         }
         catch (Exception ex)
         {
+            // Not a connection problem (e.g. a packet the client library refuses): resending cannot help.
             Remove(message);
+            Acknowledged?.Invoke(message);
             Fail(message, ex);
         }
         finally

@@ -1,0 +1,248 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard;
+
+/// <summary>
+/// The durable outbox: an append-only log of accepted QoS ≥ 1 messages (puts) and of their ends (acks), in one file
+/// per client id. A message is written before its publish is accepted and acknowledged when the broker confirms it,
+/// so a process killed at any moment leaves exactly the unconfirmed messages for the next process with the same
+/// client id, in acceptance order. Writes go to the OS without fsync: the log survives a crash of the process
+/// (SIGKILL included), not a power cut. When dead records outweigh live ones the log is rewritten with only the live
+/// records and atomically renamed over the old one. A torn last record (a crash mid-write) is detected by its
+/// length and CRC, counted, logged and cut off; it never stops the client from starting.
+/// </summary>
+internal sealed class DurableOutbox : IDisposable
+{
+    public const string FileName = "outbox.log";
+    private const long DefaultCompactThreshold = 4 * 1024 * 1024;
+
+    private readonly Lock _lock = new();
+    private readonly string _path;
+    private readonly ILogger _logger;
+    private readonly long _compactThreshold;
+    private readonly Dictionary<long, int> _liveSizes = [];
+    private FileStream _file;
+    private long _nextId;
+    private long _deadBytes;
+    private bool _disposed;
+
+    private DurableOutbox(string path, FileStream file, ILogger logger, long compactThreshold)
+    {
+        _path = path;
+        _file = file;
+        _logger = logger;
+        _compactThreshold = compactThreshold;
+    }
+
+    /// <summary>Messages found in the log that were never acknowledged, in acceptance order.</summary>
+    public List<OutgoingMessage> Recovered { get; } = [];
+
+    /// <summary>Torn or corrupt records cut off the end of the log when it was opened.</summary>
+    public int TornRecords { get; private set; }
+
+    public int LiveCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _liveSizes.Count;
+            }
+        }
+    }
+
+    public long FileLength
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _file.Length;
+            }
+        }
+    }
+
+    public long Compactions { get; private set; }
+
+    /// <summary>Opens (or creates) the outbox of <paramref name="clientId"/> under <paramref name="directory"/>.</summary>
+    /// <exception cref="SwitchboardConfigurationException">The directory cannot be used, or another process holds the outbox.</exception>
+    public static DurableOutbox Open(string directory, string clientId, ILogger logger, long compactThreshold = DefaultCompactThreshold)
+    {
+        var folder = Path.Combine(directory, string.Concat(clientId.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c)));
+        var path = Path.Combine(folder, FileName);
+        FileStream file;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            // FileShare.None: two processes appending to one outbox would interleave and double-send.
+            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.None);
+        }
+        catch (IOException ex)
+        {
+            throw new SwitchboardConfigurationException(nameof(SwitchboardOptions.OutboxPath), directory, $"OutboxPath ({OptionKeys.OutboxPath})='{directory}': the outbox of client '{clientId}' cannot be opened ({ex.Message}). Is another process running with the same client id?");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new SwitchboardConfigurationException(nameof(SwitchboardOptions.OutboxPath), directory, $"OutboxPath ({OptionKeys.OutboxPath})='{directory}' is not writable: {ex.Message}");
+        }
+
+        var outbox = new DurableOutbox(path, file, logger, compactThreshold);
+        outbox.Load();
+        return outbox;
+    }
+
+    /// <summary>Writes a message before it is accepted; sets its <see cref="OutgoingMessage.OutboxPosition"/>.</summary>
+    public void Append(OutgoingMessage message)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var id = ++_nextId;
+            var record = OutboxRecord.EncodePut(id, message);
+            _file.Write(record);
+            message.OutboxPosition = id;
+            _liveSizes[id] = record.Length;
+        }
+    }
+
+    /// <summary>Records that a message ended (acknowledged, refused, or dropped by policy): it will not be resent.</summary>
+    public void Remove(OutgoingMessage message)
+    {
+        if (message.OutboxPosition < 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_disposed || !_liveSizes.Remove(message.OutboxPosition, out var size))
+            {
+                return;
+            }
+
+            var record = OutboxRecord.EncodeAck(message.OutboxPosition);
+            _file.Write(record);
+            _deadBytes += size + record.Length;
+            if (_file.Length > _compactThreshold && _deadBytes > _file.Length / 2)
+            {
+                Compact();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _file.Dispose();
+        }
+    }
+
+    private void Load()
+    {
+        var live = new SortedDictionary<long, (OutgoingMessage Message, int Size)>();
+        var header = new byte[OutboxRecord.HeaderSize];
+        long goodEnd = 0;
+        _file.Position = 0;
+        while (true)
+        {
+            var start = _file.Position;
+            var read = _file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            var length = read == header.Length ? BinaryPrimitives.ReadInt32LittleEndian(header) : -1;
+            if (length is < 9 or > OutboxRecord.MaxBodySize || start + OutboxRecord.HeaderSize + length > _file.Length)
+            {
+                TornRecords++;
+                break;
+            }
+
+            var body = new byte[length];
+            _file.ReadExactly(body);
+            if (Crc32.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4))
+                || !OutboxRecord.TryDecode(body, out var kind, out var id, out var message))
+            {
+                TornRecords++;
+                break;
+            }
+
+            var size = OutboxRecord.HeaderSize + length;
+            _nextId = Math.Max(_nextId, id);
+            if (kind == OutboxRecord.Put)
+            {
+                live[id] = (message!, size);
+            }
+            else if (live.Remove(id, out var removed))
+            {
+                _deadBytes += removed.Size + size;
+            }
+
+            goodEnd = _file.Position;
+        }
+
+        if (goodEnd < _file.Length)
+        {
+            // A crash mid-write leaves a partial record at the end; everything before it is intact.
+            Log.OutboxTornTail(_logger, _path, _file.Length - goodEnd);
+            _file.SetLength(goodEnd);
+        }
+
+        _file.Position = goodEnd;
+        foreach (var (id, (message, size)) in live)
+        {
+            _liveSizes[id] = size;
+            Recovered.Add(message);
+        }
+
+        if (Recovered.Count > 0)
+        {
+            Log.OutboxRecovered(_logger, Recovered.Count, _path);
+        }
+    }
+
+    private void Compact()
+    {
+        // Copy the live records into a fresh file, flush it to disk, then rename it over the log: a crash at any
+        // point leaves either the old log or the new one, both complete.
+        var temp = _path + ".compact";
+        var sizes = new Dictionary<long, int>();
+        // Read through our own handle: it holds the exclusive lock, so a second handle could not open the file.
+        var reader = _file;
+        reader.Position = 0;
+        using (var writer = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            var header = new byte[OutboxRecord.HeaderSize];
+            while (reader.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length)
+            {
+                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                var body = new byte[length];
+                reader.ReadExactly(body);
+                if (body[0] == OutboxRecord.Put && _liveSizes.ContainsKey(BinaryPrimitives.ReadInt64LittleEndian(body.AsSpan(1))))
+                {
+                    writer.Write(header);
+                    writer.Write(body);
+                    sizes[BinaryPrimitives.ReadInt64LittleEndian(body.AsSpan(1))] = header.Length + length;
+                }
+            }
+
+            writer.Flush(flushToDisk: true);
+        }
+
+        _file.Dispose();
+        File.Move(temp, _path, overwrite: true);
+        _file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.None);
+        _file.Position = _file.Length;
+        _deadBytes = 0;
+        Compactions++;
+    }
+}
