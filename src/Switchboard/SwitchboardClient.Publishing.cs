@@ -23,6 +23,12 @@ public sealed partial class SwitchboardClient
         await message.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Completes when everything accepted so far has been sent: the queue is empty and no QoS ≥ 1 message awaits its
+    /// acknowledgement. Waits across reconnects; cancel to stop waiting.
+    /// </summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _pump.WhenIdleAsync(cancellationToken);
+
     /// <summary>Publishes a UTF-8 string; see <see cref="PublishAsync(string, ReadOnlyMemory{byte}, Qos, bool, CancellationToken)"/>.</summary>
     public Task PublishAsync(string topic, string payload, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default) =>
         PublishAsync(topic, Encoding.UTF8.GetBytes(payload ?? throw new ArgumentNullException(nameof(payload))), qos, retain, cancellationToken);

@@ -19,6 +19,7 @@ internal sealed class PublishPump
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, OutgoingMessage> _inflight = [];
+    private int _writing;
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PublishPump(OutgoingQueue queue, ConnectionSupervisor supervisor, ClientCounters counters, ILogger logger, TimeProvider time)
@@ -94,7 +95,7 @@ internal sealed class PublishPump
     {
         lock (_lock)
         {
-            if (_inflight.Count == 0 && _queue.Count == 0)
+            if (_inflight.Count == 0 && _writing == 0 && _queue.Count == 0)
             {
                 return Task.CompletedTask;
             }
@@ -130,7 +131,25 @@ internal sealed class PublishPump
         {
             while (!token.IsCancellationRequested)
             {
-                if (!_queue.TryDequeue(out var message))
+                OutgoingMessage? message;
+                lock (_lock)
+                {
+                    // Dequeued and marked in transit under one lock, so WhenIdleAsync never sees a message in neither place.
+                    if (_queue.TryDequeue(out message))
+                    {
+                        if (message.Qos == Qos.AtMostOnce)
+                        {
+                            _writing++;
+                        }
+                        else
+                        {
+                            _inflight[message.Sequence] = message;
+                            Volatile.Write(ref _counters.Inflight, _inflight.Count);
+                        }
+                    }
+                }
+
+                if (message is null)
                 {
                     SignalIdleIfDone();
                     await _queue.WaitToReadAsync(token).ConfigureAwait(false);
@@ -139,14 +158,21 @@ internal sealed class PublishPump
 
                 if (message.Qos == Qos.AtMostOnce)
                 {
-                    await SendAtMostOnceAsync(session, message, token).ConfigureAwait(false);
-                    continue;
-                }
+                    try
+                    {
+                        await SendAtMostOnceAsync(session, message, token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        lock (_lock)
+                        {
+                            _writing--;
+                        }
 
-                lock (_lock)
-                {
-                    _inflight[message.Sequence] = message;
-                    Volatile.Write(ref _counters.Inflight, _inflight.Count);
+                        SignalIdleIfDone();
+                    }
+
+                    continue;
                 }
 
                 try
@@ -198,7 +224,7 @@ internal sealed class PublishPump
             Interlocked.Increment(ref _counters.Published);
             message.Succeed();
         }
-        catch (Exception) when (!session.IsAlive || token.IsCancellationRequested || !session.Client.IsConnected)
+        catch (Exception ex) when (token.IsCancellationRequested || ConnectionFailures.IsConnectionFailure(ex, session))
         {
             // Not written: it waits for the next connection like anything else accepted while offline.
             _queue.Requeue([message]);
@@ -228,10 +254,10 @@ internal sealed class PublishPump
                 Fail(message, ExceptionFactory.PublishRefused(message.Topic, (int)result.ReasonCode, result.ReasonString));
             }
         }
-        catch (Exception) when (!session.IsAlive || !session.Client.IsConnected)
+        catch (Exception ex) when (ConnectionFailures.IsConnectionFailure(ex, session))
         {
             // Left in the inflight set: resent after the reconnect.
-            session.MarkLost(null);
+            session.MarkLost(ex);
         }
         catch (Exception ex)
         {
@@ -268,7 +294,7 @@ internal sealed class PublishPump
         TaskCompletionSource? idle = null;
         lock (_lock)
         {
-            if (_inflight.Count == 0 && _queue.Count == 0)
+            if (_inflight.Count == 0 && _writing == 0 && _queue.Count == 0)
             {
                 idle = _idle;
             }

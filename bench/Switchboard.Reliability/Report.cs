@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+
+namespace Switchboard.Reliability;
+
+/// <summary>Runs every scenario and prints the reliability table (markdown).</summary>
+public static class Report
+{
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> options)
+    {
+        var quick = options.ContainsKey("quick");
+        var messages = int.Parse(options.GetValueOrDefault("messages") ?? (quick ? "5000" : "20000"), CultureInfo.InvariantCulture);
+        var kills = int.Parse(options.GetValueOrDefault("kills") ?? "5", CultureInfo.InvariantCulture);
+        var cuts = int.Parse(options.GetValueOrDefault("cuts") ?? "5", CultureInfo.InvariantCulture);
+        using var overall = new CancellationTokenSource(TimeSpan.FromMinutes(quick ? 3 : 10));
+
+        var results = new List<ScenarioResult>();
+        async Task Run(string name, Func<Task<ScenarioResult>> scenario)
+        {
+            Console.Error.WriteLine($"running: {name}");
+            try
+            {
+                results.Add(await scenario());
+            }
+            catch (Exception ex)
+            {
+                results.Add(new ScenarioResult { Scenario = name, Notes = $"FAILED: {ex.GetType().Name}: {ex.Message}" });
+            }
+        }
+
+        await Run("cuts only, dedupe off", () => Scenarios.StreamThroughFaultsAsync(messages, 0, cuts, dedupe: false, overall.Token));
+        await Run("kills + cuts, dedupe off", () => Scenarios.StreamThroughFaultsAsync(messages, kills, cuts, dedupe: false, overall.Token));
+        await Run("kills + cuts, dedupe on", () => Scenarios.StreamThroughFaultsAsync(messages, kills, cuts, dedupe: true, overall.Token));
+        await Run("stall", () => Scenarios.StallAsync(TimeSpan.FromSeconds(2), overall.Token));
+        await Run("child crash", () => ChildCrashScenario.RunAsync(quick ? 2000 : 10000, overall.Token));
+        await Run("slow handler", () => Scenarios.SlowHandlerAsync(quick ? 500 : 2000, TimeSpan.FromMilliseconds(2), 50, overall.Token));
+
+        Console.WriteLine(Format(results));
+        return results.All(r => r.Lost == 0 && !r.Notes.StartsWith("FAILED", StringComparison.Ordinal)) ? 0 : 1;
+    }
+
+    public static string Format(IEnumerable<ScenarioResult> results)
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| scenario | accepted | delivered | lost | duplicates seen by handlers | reorderings | reconnects | worst recovery | run time | notes |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var r in results)
+        {
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Accepted} | {r.Delivered} | {r.Lost} | {r.Duplicates} | {r.Reorderings} | {r.Reconnects} | {r.MaxRecovery.TotalSeconds:0.00} s | {r.Duration.TotalSeconds:0.0} s | {r.Notes} |");
+        }
+
+        return table.ToString();
+    }
+}

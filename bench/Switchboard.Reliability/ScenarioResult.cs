@@ -1,0 +1,33 @@
+namespace Switchboard.Reliability;
+
+/// <summary>One row of the reliability report.</summary>
+public sealed record ScenarioResult
+{
+    public required string Scenario { get; init; }
+
+    public long Accepted { get; init; }
+
+    public long Delivered { get; init; }
+
+    public long Lost { get; init; }
+
+    /// <summary>Handler invocations beyond the first per message.</summary>
+    public long Duplicates { get; init; }
+
+    public long Reorderings { get; init; }
+
+    public long Reconnects { get; init; }
+
+    /// <summary>Worst time from a fault to the next message delivered (or to the fault being detected, for stalls).</summary>
+    public TimeSpan MaxRecovery { get; init; }
+
+    public TimeSpan Duration { get; init; }
+
+    public string Notes { get; init; } = string.Empty;
+
+    /// <summary>Slow-handler scenario: the most messages ever waiting in the client's incoming queue.</summary>
+    public int PeakIncomingQueue { get; init; }
+
+    /// <summary>Slow-handler scenario: the most messages ever received from the broker but not yet handled.</summary>
+    public long PeakUnhandled { get; init; }
+}
