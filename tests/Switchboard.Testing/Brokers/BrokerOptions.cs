@@ -26,6 +26,10 @@ public sealed record BrokerOptions
     /// <summary>A fixed loopback port, or null to pick a free one (see <see cref="FreePort"/>).</summary>
     public int? Port { get; init; }
 
+    /// <summary>Extra Mosquitto configuration appended verbatim (e.g. a TLS or WebSocket <c>listener</c> block).
+    /// Ignored by the embedded broker.</summary>
+    public string? ExtraConfig { get; init; }
+
     /// <summary>True when clients must authenticate.</summary>
     public bool RequiresCredentials => Username is not null;
 

@@ -518,6 +518,11 @@ public sealed class MosquittoBroker : ITestBroker
         config.AppendLine("connection_messages true");
         config.AppendLine("log_timestamp true");
         config.AppendLine("log_timestamp_format %H:%M:%S");
+        if (Options.ExtraConfig is { } extra)
+        {
+            config.AppendLine(extra);
+        }
+
         return config.ToString();
     }
 
