@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Switchboard.Cli.Commands;
+using Switchboard;
 
 namespace Switchboard.Cli;
 
 /// <summary>Source-generated JSON for the CLI's payloads (snake_case, like the Python services).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(Dictionary<string, HealthStatus?>))]
 [JsonSerializable(typeof(DemoCommand.SpeechText))]
 [JsonSerializable(typeof(DemoCommand.MemoryQuery))]
 [JsonSerializable(typeof(DemoCommand.MemoryResult))]

@@ -21,6 +21,8 @@ try
         "pub" => await PubCommand.RunAsync(parsed, cancel.Token),
         "sub" => await SubCommand.RunAsync(parsed, cancel.Token),
         "broker" => await BrokerCommand.RunAsync(parsed, cancel.Token),
+        "request" => await RequestCommand.RunAsync(parsed, cancel.Token),
+        "health" => await HealthCommand.RunAsync(parsed, cancel.Token),
         "help" or "--help" or "-h" => Help(),
         var other => throw new UsageException($"Unknown command '{other}'. Run 'switchboard help' for the list."),
     };
@@ -58,6 +60,8 @@ static int Help()
     table.AddRow("broker [[--port 1883]] [[--host 127.0.0.1]] [[--username u --password p]]", "run the embedded MQTT broker");
     table.AddRow("pub --topic t --message m [[--qos 1]] [[--retain]] [[--type event.type]]", "publish one message (an envelope with --type)");
     table.AddRow("sub [[--topic filter]] [[--count n]] [[--timeout s]] [[--json]]", "print messages; --json: one JSON object per line");
+    table.AddRow("request --topic t --type x [[--data '{…}']] [[--timeout s]] [[--reply-topic r]] [[--json]]", "send a request envelope, print the reply");
+    table.AddRow("health [[--watch]] [[--json]]", "services' health and heartbeats (system/health/+, system/keepalive/+)");
     AnsiConsole.Write(table);
     AnsiConsole.MarkupLine("Every command takes [cyan]--url mqtt://host:1883[/] or reads [cyan]MQTT_URL[/]. Exit codes: 0 ok, 1 failed, 2 usage, 3 connection.");
     return ExitCodes.Ok;

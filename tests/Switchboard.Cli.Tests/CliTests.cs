@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Switchboard.IntegrationTests.Brokers;
+
+namespace Switchboard.Cli.Tests;
+
+/// <summary>The real executable, end to end.</summary>
+public sealed class CliTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Demo_runs_on_the_embedded_broker_and_exits_zero()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Timeout, "demo");
+        Assert.True(code == 0, $"exit code {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        Assert.Contains("memory.query.result", stdout);
+        Assert.Contains("demo finished", stdout);
+    }
+
+    [Fact]
+    public async Task Pub_to_sub_json_round_trip_through_mosquitto()
+    {
+        await using var broker = new MosquittoBroker();
+        await broker.StartAsync();
+        await using var sub = CliProcess.Start(null, "sub", "--url", broker.Url, "--topic", "cli/+", "--count", "2", "--json", "--timeout", "30");
+        await sub.WaitForOutputAsync("ready cli/+", Timeout);
+
+        var plain = await CliProcess.RunAsync(Timeout, "pub", "--url", broker.Url, "--topic", "cli/plain", "--message", "hello");
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        var envelope = await CliProcess.RunAsync(Timeout, "pub", "--url", broker.Url, "--topic", "cli/event", "--type", "test.event", "--message", "{\"n\":1}");
+        Assert.True(envelope.ExitCode == 0, envelope.Stderr);
+
+        Assert.Equal(0, await sub.WaitForExitAsync(Timeout));
+        var lines = sub.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal("cli/plain", first.RootElement.GetProperty("topic").GetString());
+        Assert.Equal("hello", first.RootElement.GetProperty("payload").GetString());
+        using var second = JsonDocument.Parse(lines[1]);
+        var payload = second.RootElement.GetProperty("payload");
+        Assert.Equal("test.event", payload.GetProperty("type").GetString());
+        Assert.Equal(1, payload.GetProperty("data").GetProperty("n").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("pub", "--url", "bogus://nowhere", "--topic", "t", "--message", "m")]
+    [InlineData("pub", "--url", "mqtt://127.0.0.1:99999", "--topic", "t", "--message", "m")]
+    [InlineData("pub", "--url", "mqtt://user:hunter2@127.0.0.1:1", "--topic", "t", "--message", "m")]
+    [InlineData("sub", "--topic", "x")]
+    [InlineData("frobnicate")]
+    [InlineData("pub", "--url", "mqtt://127.0.0.1:1", "--topic", "t", "--message", "m", "--qso", "1")]
+    public async Task Bad_input_gives_a_nonzero_exit_and_one_line_without_a_stack_trace(params string[] args)
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Timeout, args);
+        Assert.NotEqual(0, code);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"stderr:\n{stderr}\nstdout:\n{stdout}");
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.DoesNotContain("hunter2", stderr + stdout);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_has_its_own_exit_code()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(Timeout, "pub", "--url", "mqtt://127.0.0.1:1", "--topic", "t", "--message", "m");
+        Assert.Equal(3, code);
+        Assert.Contains("connection refused", stderr);
+    }
+}
