@@ -22,6 +22,11 @@ internal sealed class ConnectionSession : IDisposable
 
     public IMqttClient Client { get; }
 
+    /// <summary>The TCP transport of this session (null for WebSockets), for corking batches of writes.</summary>
+    public CoalescingStreamProvider? Transport { get; init; }
+
+    public CoalescingStream? Stream => Transport?.Stream;
+
     public MqttProtocol Protocol { get; }
 
     public long Epoch { get; }

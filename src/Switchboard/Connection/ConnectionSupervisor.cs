@@ -267,7 +267,8 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     {
         var protocol = _protocol;
         var client = _factory.CreateMqttClient();
-        var session = new ConnectionSession(client, protocol, Interlocked.Increment(ref _epoch));
+        var transport = _settings.Endpoint.UseWebSocket ? null : new CoalescingStreamProvider();
+        var session = new ConnectionSession(client, protocol, Interlocked.Increment(ref _epoch)) { Transport = transport };
         client.ApplicationMessageReceivedAsync += e => _callbacks.OnMessageAsync(session, e);
         client.DisconnectedAsync += e =>
         {
@@ -282,7 +283,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             return Task.CompletedTask;
         };
 
-        var options = MqttClientOptionsFactory.Create(_settings, protocol, _callbacks.CreateWill(protocol));
+        var options = MqttClientOptionsFactory.Create(_settings, protocol, _callbacks.CreateWill(protocol), transport);
         using var timeout = new CancellationTokenSource(_settings.Options.ConnectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         MqttClientConnectResult result;

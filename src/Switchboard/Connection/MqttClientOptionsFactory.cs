@@ -8,7 +8,7 @@ namespace Switchboard;
 /// <summary>Turns the validated settings into MQTTnet client options for one connection attempt.</summary>
 internal static class MqttClientOptionsFactory
 {
-    public static MqttClientOptions Create(ClientSettings settings, MqttProtocol protocol, MqttApplicationMessage? will)
+    public static MqttClientOptions Create(ClientSettings settings, MqttProtocol protocol, MqttApplicationMessage? will, CoalescingStreamProvider? transport = null)
     {
         var options = settings.Options;
         var endpoint = settings.Endpoint;
@@ -34,6 +34,10 @@ internal static class MqttClientOptionsFactory
         else
         {
             builder.WithTcpServer(endpoint.Host, endpoint.Port);
+            if (transport is not null)
+            {
+                builder.WithStreamProvider(transport);
+            }
         }
 
         if (endpoint.UseTls)

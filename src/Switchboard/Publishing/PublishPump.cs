@@ -19,6 +19,7 @@ internal sealed class PublishPump
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, OutgoingMessage> _inflight = [];
+    private const int BatchSize = 64;
     private int _writing;
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -127,6 +128,11 @@ internal sealed class PublishPump
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, session.Lost);
         var token = linked.Token;
         var sends = new List<Task>();
+        var stream = session.Stream;
+
+        // Messages go out in corked batches: MQTTnet writes each packet separately, the stream gathers a batch
+        // into one socket write when the batch ends (queue empty, window full, or BatchSize reached).
+        var batch = 0;
         try
         {
             while (!token.IsCancellationRequested)
@@ -151,9 +157,15 @@ internal sealed class PublishPump
 
                 if (message is null)
                 {
+                    batch = await EndBatchAsync(stream, batch, session).ConfigureAwait(false);
                     SignalIdleIfDone();
                     await _queue.WaitToReadAsync(token).ConfigureAwait(false);
                     continue;
+                }
+
+                if (batch++ == 0)
+                {
+                    stream?.Cork();
                 }
 
                 if (message.Qos == Qos.AtMostOnce)
@@ -171,33 +183,48 @@ internal sealed class PublishPump
 
                         SignalIdleIfDone();
                     }
-
-                    continue;
                 }
-
-                try
+                else
                 {
-                    await window.WaitAsync(token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                message.Attempts++;
-                var send = SendAcknowledgedAsync(session, message, window);
-                if (!send.IsCompleted)
-                {
-                    sends.Add(send);
-                    if (sends.Count > 4 * session.InflightLimit)
+                    if (window.CurrentCount == 0)
                     {
-                        sends.RemoveAll(static t => t.IsCompleted);
+                        // Acknowledgements can only come for packets that were sent: release the batch before waiting.
+                        batch = await EndBatchAsync(stream, batch, session).ConfigureAwait(false);
                     }
+
+                    try
+                    {
+                        await window.WaitAsync(token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+
+                    message.Attempts++;
+                    var send = SendAcknowledgedAsync(session, message, window);
+                    if (!send.IsCompleted)
+                    {
+                        sends.Add(send);
+                        if (sends.Count > 4 * session.InflightLimit)
+                        {
+                            sends.RemoveAll(static t => t.IsCompleted);
+                        }
+                    }
+                }
+
+                if (batch >= BatchSize)
+                {
+                    batch = await EndBatchAsync(stream, batch, session).ConfigureAwait(false);
                 }
             }
         }
         catch (OperationCanceledException)
         {
+        }
+        finally
+        {
+            await EndBatchAsync(stream, batch, session).ConfigureAwait(false);
         }
 
         // The session is gone (or we are stopping): let the outstanding sends settle — they fail fast once MQTTnet
@@ -214,6 +241,27 @@ internal sealed class PublishPump
             Interlocked.Add(ref _counters.Resent, unacknowledged.Count);
             _queue.Requeue(unacknowledged);
         }
+    }
+
+    /// <summary>Ends a corked batch: its packets leave in one socket write. Returns the new batch size (0).</summary>
+    private static async ValueTask<int> EndBatchAsync(CoalescingStream? stream, int batch, ConnectionSession session)
+    {
+        if (batch == 0 || stream is null)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await stream.UncorkAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The socket failed; the sends of this batch fail with it and are resent on the next session.
+            session.MarkLost(ex);
+        }
+
+        return 0;
     }
 
     private async Task SendAtMostOnceAsync(ConnectionSession session, OutgoingMessage message, CancellationToken token)

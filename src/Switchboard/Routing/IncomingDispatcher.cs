@@ -19,6 +19,10 @@ internal sealed class IncomingDispatcher
     private readonly ILogger _logger;
     private readonly bool _withholdAckOnFailure;
     private readonly List<FilterEntry> _matches = [];
+    private readonly List<IncomingMessage> _acks = [];
+
+    // Small against the broker's window (our receive-maximum), so held-back acknowledgements never starve it.
+    private readonly int _ackBatch;
 
     public IncomingDispatcher(int capacity, SubscriptionTable table, DedupeCache? dedupe, ClientCounters counters, ILogger logger, bool withholdAckOnFailure)
     {
@@ -33,6 +37,7 @@ internal sealed class IncomingDispatcher
         _counters = counters;
         _logger = logger;
         _withholdAckOnFailure = withholdAckOnFailure;
+        _ackBatch = Math.Clamp(capacity / 4, 1, 64);
     }
 
     public int Count => _channel.Reader.Count;
@@ -49,10 +54,20 @@ internal sealed class IncomingDispatcher
         {
             while (await _channel.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
+                // Acknowledgements of what is queued now are sent together (one socket write), after their handlers.
                 while (_channel.Reader.TryRead(out var incoming))
                 {
-                    await DispatchAsync(incoming, stopping).ConfigureAwait(false);
+                    if (await DispatchAsync(incoming, stopping).ConfigureAwait(false))
+                    {
+                        _acks.Add(incoming);
+                        if (_acks.Count >= _ackBatch)
+                        {
+                            await AcknowledgeBatchAsync().ConfigureAwait(false);
+                        }
+                    }
                 }
+
+                await AcknowledgeBatchAsync().ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -60,7 +75,8 @@ internal sealed class IncomingDispatcher
         }
     }
 
-    private async Task DispatchAsync(IncomingMessage incoming, CancellationToken stopping)
+    /// <summary>Runs the handlers; true when the message is to be acknowledged.</summary>
+    private async ValueTask<bool> DispatchAsync(IncomingMessage incoming, CancellationToken stopping)
     {
         var message = incoming.Message;
         string? dedupeKey = null;
@@ -70,8 +86,7 @@ internal sealed class IncomingDispatcher
             {
                 Interlocked.Increment(ref _counters.DuplicatesDropped);
                 Log.DuplicateSuppressed(_logger, message.Topic);
-                await AcknowledgeAsync(incoming).ConfigureAwait(false);
-                return;
+                return true;
             }
 
             dedupeKey = key;
@@ -96,7 +111,7 @@ internal sealed class IncomingDispatcher
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
                     // Shutting down mid-handler: leave it unacknowledged so a persistent session gets it again.
-                    return;
+                    return false;
                 }
                 catch (Exception ex)
                 {
@@ -116,10 +131,52 @@ internal sealed class IncomingDispatcher
                 _dedupe!.Forget(dedupeKey);
             }
 
+            return false;
+        }
+
+        return true;
+    }
+
+    private async ValueTask AcknowledgeBatchAsync()
+    {
+        if (_acks.Count == 0)
+        {
             return;
         }
 
-        await AcknowledgeAsync(incoming).ConfigureAwait(false);
+        CoalescingStream? corked = null;
+        foreach (var incoming in _acks)
+        {
+            var stream = incoming.Session.Stream;
+            if (stream != corked)
+            {
+                await UncorkAsync(corked).ConfigureAwait(false);
+                corked = stream;
+                corked?.Cork();
+            }
+
+            await AcknowledgeAsync(incoming).ConfigureAwait(false);
+        }
+
+        await UncorkAsync(corked).ConfigureAwait(false);
+        _acks.Clear();
+    }
+
+    private static async ValueTask UncorkAsync(CoalescingStream? stream)
+    {
+        if (stream is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await stream.UncorkAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The connection failed; the broker redelivers what we could not acknowledge.
+        }
     }
 
     private static async ValueTask AcknowledgeAsync(IncomingMessage incoming)

@@ -1,0 +1,263 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using MQTTnet.Channel;
+
+namespace Switchboard;
+
+/// <summary>
+/// The TCP stream under MQTTnet, built to put many MQTT packets into one socket write. MQTTnet writes every packet
+/// separately (header and payload even in two writes); MQTT.js and mosquitto coalesce. Here a write only appends to
+/// a buffer when the stream is corked (the publish pump corks while it sends a batch, the dispatcher while it
+/// acknowledges one) or when a flush is already running (the flush picks the bytes up); otherwise the writer flushes
+/// at once, so a lone packet is not delayed. Socket writes are strictly serialized; a failed write is remembered and
+/// rethrown to the next writer, and the read side fails with it, so MQTTnet sees a dead connection as usual.
+/// </summary>
+internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
+{
+    private const int InitialBuffer = 16 * 1024;
+
+    // Above this many buffered bytes a writer waits for the socket: a slow network must push back, not grow memory.
+    private const int HighWater = 1024 * 1024;
+
+    private readonly Socket _socket;
+    private readonly NetworkStream _network;
+    private readonly Lock _lock = new();
+    private ArrayBufferWriter<byte> _pending = new(InitialBuffer);
+    private ArrayBufferWriter<byte> _sending = new(InitialBuffer);
+    private int _corks;
+    private bool _flushing;
+    private TaskCompletionSource? _drained;
+    private Exception? _error;
+    private bool _disposed;
+
+    public CoalescingStream(Socket socket)
+    {
+        _socket = socket;
+        _network = new NetworkStream(socket, ownsSocket: true);
+    }
+
+    public EndPoint? LocalEndPoint => _socket.LocalEndPoint;
+
+    public EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;
+
+    /// <summary>Socket writes made so far (for measurements).</summary>
+    public long SocketWrites { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Holds writes back until the matching <see cref="UncorkAsync"/>; corks nest.</summary>
+    public void Cork()
+    {
+        lock (_lock)
+        {
+            _corks++;
+        }
+    }
+
+    /// <summary>Releases one cork; the last one sends everything buffered in as few socket writes as possible.</summary>
+    public ValueTask UncorkAsync()
+    {
+        lock (_lock)
+        {
+            _corks = Math.Max(0, _corks - 1);
+            if (_corks > 0 || _pending.WrittenCount == 0 || _flushing || _error is not null)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _flushing = true;
+        }
+
+        return new ValueTask(FlushLoopAsync());
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Task? wait = null;
+        var start = false;
+        lock (_lock)
+        {
+            ThrowIfBroken();
+            _pending.Write(buffer.Span);
+            if (_flushing)
+            {
+                // The running flush takes these bytes with its next write; only a full buffer makes us wait.
+                if (_pending.WrittenCount > HighWater)
+                {
+                    _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    wait = _drained.Task;
+                }
+            }
+            else if (_corks == 0)
+            {
+                _flushing = true;
+                start = true;
+            }
+        }
+
+        if (wait is not null)
+        {
+            return new ValueTask(wait.WaitAsync(cancellationToken));
+        }
+
+        if (!start)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        // No flush was running and nothing is corked: send now, on this writer's own time, so a lone packet is not
+        // delayed by a thread hop.
+        var flush = FlushLoopAsync();
+        return flush.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(flush);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) =>
+        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => WhenDrainedAsync();
+
+    public override void Flush()
+    {
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _network.ReadAsync(buffer, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _network.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => _network.Read(buffer, offset, count);
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Task? flush = null;
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+                _corks = 0;
+                if (!_flushing && _pending.WrittenCount > 0 && _error is null)
+                {
+                    _flushing = true;
+                    flush = Task.CompletedTask;
+                }
+            }
+
+            // Whatever MQTTnet wrote last (above all a DISCONNECT, which tells the broker to discard the will) must
+            // reach the socket before it closes. Stream.Dispose is synchronous by contract, so this waits, bounded:
+            // a dead peer cannot take the bytes anyway.
+            try
+            {
+                (flush is null ? WhenDrainedAsync() : FlushLoopAsync()).Wait(TimeSpan.FromSeconds(1));
+            }
+            catch (AggregateException)
+            {
+            }
+
+            _network.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private Task WhenDrainedAsync()
+    {
+        lock (_lock)
+        {
+            if (!_flushing)
+            {
+                return Task.CompletedTask;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task;
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        // Runs until nothing is pending; writers append meanwhile and the next round sends all of it at once.
+        while (true)
+        {
+            TaskCompletionSource? drained = null;
+            var done = false;
+            lock (_lock)
+            {
+                if (_pending.WrittenCount == 0 || _error is not null)
+                {
+                    done = true;
+                    _flushing = false;
+                    drained = _drained;
+                    _drained = null;
+                }
+                else
+                {
+                    (_pending, _sending) = (_sending, _pending);
+                }
+            }
+
+            if (done)
+            {
+                drained?.TrySetResult();
+                return;
+            }
+
+            try
+            {
+                await _network.WriteAsync(_sending.WrittenMemory).ConfigureAwait(false);
+                SocketWrites++;
+            }
+            catch (Exception ex)
+            {
+                lock (_lock)
+                {
+                    _error = ex;
+                    _flushing = false;
+                    _pending.Clear();
+                    drained = _drained;
+                    _drained = null;
+                }
+
+                drained?.TrySetResult();
+                throw;
+            }
+            finally
+            {
+                _sending.Clear();
+            }
+        }
+    }
+
+    private void ThrowIfBroken()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_error is not null)
+        {
+            throw new IOException($"The connection failed while sending: {_error.Message}", _error);
+        }
+    }
+}
