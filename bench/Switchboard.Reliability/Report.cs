@@ -36,17 +36,17 @@ public static class Report
         await Run("slow handler", () => Scenarios.SlowHandlerAsync(quick ? 500 : 2000, TimeSpan.FromMilliseconds(2), 50, overall.Token));
 
         Console.WriteLine(Format(results));
-        return results.All(r => r.Lost == 0 && !r.Notes.StartsWith("FAILED", StringComparison.Ordinal)) ? 0 : 1;
+        return results.All(r => r.LostByClient == 0 && !r.Notes.StartsWith("FAILED", StringComparison.Ordinal)) ? 0 : 1;
     }
 
     public static string Format(IEnumerable<ScenarioResult> results)
     {
         var table = new StringBuilder();
-        table.AppendLine("| scenario | accepted | delivered | lost | duplicates seen by handlers | reorderings | reconnects | worst recovery | run time | notes |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        table.AppendLine("| scenario | accepted | delivered | lost by client | lost by broker after its PUBACK | duplicates seen by handlers | reorderings | reconnects | worst recovery | run time | notes |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Accepted} | {r.Delivered} | {r.Lost} | {r.Duplicates} | {r.Reorderings} | {r.Reconnects} | {r.MaxRecovery.TotalSeconds:0.00} s | {r.Duration.TotalSeconds:0.0} s | {r.Notes} |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Accepted} | {r.Delivered} | {r.LostByClient} | {r.LostByBroker} | {r.Duplicates} | {r.Reorderings} | {r.Reconnects} | {r.MaxRecovery.TotalSeconds:0.00} s | {r.Duration.TotalSeconds:0.0} s | {r.Notes} |");
         }
 
         return table.ToString();

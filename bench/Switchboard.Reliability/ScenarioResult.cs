@@ -11,6 +11,12 @@ public sealed record ScenarioResult
 
     public long Lost { get; init; }
 
+    /// <summary>Of <see cref="Lost"/>: messages the broker had acknowledged (PUBACK) and then lost in a crash.</summary>
+    public long LostByBroker { get; init; }
+
+    /// <summary>Messages lost while they were the client's responsibility (accepted, not yet acknowledged by the broker).</summary>
+    public long LostByClient => Lost - LostByBroker;
+
     /// <summary>Handler invocations beyond the first per message.</summary>
     public long Duplicates { get; init; }
 

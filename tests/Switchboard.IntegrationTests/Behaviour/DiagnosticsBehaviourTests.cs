@@ -58,7 +58,7 @@ public sealed class DiagnosticsBehaviourTests
         await sender.PublishAsync("sensor/t", "not an envelope");
 
         await Eventually.WaitAsync(() => receiver.GetStats().Received == 5, "all five messages arrived");
-        await Eventually.WaitAsync(() => seen.Count == 2, "the two distinct envelopes were handled");
+        await Eventually.WaitAsync(() => seen.Count == 2 && receiver.GetStats().MalformedEnvelopes == 2, "the two distinct envelopes were handled and the two plain payloads counted");
         Assert.Equal([1, 2], seen);
         Assert.Equal(1, receiver.GetStats().DuplicatesDropped);
         Assert.Equal(2, receiver.GetStats().MalformedEnvelopes);
