@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Switchboard.Cli.Commands;
 using Switchboard;
+using Switchboard.Cli.Commands;
 
 namespace Switchboard.Cli;
 

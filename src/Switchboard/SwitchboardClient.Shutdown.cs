@@ -47,7 +47,7 @@ public sealed partial class SwitchboardClient
             }
         }
 
-        var undelivered = _queue.Close(ExceptionFactory.ShutDown());
+        var undelivered = _queue.Close(ExceptionFactory.ShutDown);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_pumpTask, _dispatchTask, _heartbeatTask ?? Task.CompletedTask).ConfigureAwait(false);
         undelivered.AddRange(_pump.TakeInflight());

@@ -217,7 +217,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     private void OnFaulted(MqttConnectionException fault)
     {
         // Every accepted message ends: a faulted client will not send again, so fail what is waiting.
-        var abandoned = _queue.Close(fault);
+        var abandoned = _queue.Close(() => new MqttConnectionException(fault.Message, fault.ReasonCode, fault.IsFatal, fault));
         abandoned.AddRange(_pump.TakeInflight());
         foreach (var message in abandoned)
         {

@@ -16,7 +16,7 @@ internal sealed class OutgoingQueue
     private readonly DurableOutbox? _outbox;
     private TaskCompletionSource? _waitingReader;
     private long _sequence;
-    private Exception? _closedError;
+    private Func<Exception>? _closedError;
 
     public OutgoingQueue(int capacity, OverflowPolicy policy, Action<OutgoingMessage> onDropped, DurableOutbox? outbox = null)
     {
@@ -210,8 +210,9 @@ internal sealed class OutgoingQueue
         }
     }
 
-    /// <summary>Refuses further messages and returns everything still queued, for the caller to fail or persist.</summary>
-    public List<OutgoingMessage> Close(Exception error)
+    /// <summary>Refuses further messages (each refusal throws a fresh exception from <paramref name="error"/>) and
+    /// returns everything still queued, for the caller to fail or persist.</summary>
+    public List<OutgoingMessage> Close(Func<Exception> error)
     {
         List<OutgoingMessage> remaining;
         TaskCompletionSource[] writers;
@@ -243,7 +244,7 @@ internal sealed class OutgoingQueue
     {
         if (_closedError is not null)
         {
-            throw _closedError;
+            throw _closedError();
         }
     }
 }

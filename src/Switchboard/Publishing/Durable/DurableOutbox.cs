@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 
@@ -16,12 +17,14 @@ internal sealed class DurableOutbox : IDisposable
 {
     public const string FileName = "outbox.log";
     private const long DefaultCompactThreshold = 4 * 1024 * 1024;
+    private const int AckBlock = 4096;
 
     private readonly Lock _lock = new();
     private readonly string _path;
     private readonly ILogger _logger;
     private readonly long _compactThreshold;
     private readonly Dictionary<long, int> _liveSizes = [];
+    private readonly ArrayBufferWriter<byte> _pendingAcks = new(4096);
     private FileStream _file;
     private long _nextId;
     private long _deadBytes;
@@ -58,7 +61,7 @@ internal sealed class DurableOutbox : IDisposable
         {
             lock (_lock)
             {
-                return _file.Length;
+                return _file.Length + _pendingAcks.WrittenCount;
             }
         }
     }
@@ -100,7 +103,17 @@ internal sealed class DurableOutbox : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var id = ++_nextId;
             var record = OutboxRecord.EncodePut(id, message);
-            _file.Write(record);
+            if (_pendingAcks.WrittenCount > 0)
+            {
+                // Acks ride along with the next put: one write instead of two.
+                _pendingAcks.Write(record);
+                WritePendingAcks();
+            }
+            else
+            {
+                _file.Write(record);
+            }
+
             message.OutboxPosition = id;
             _liveSizes[id] = record.Length;
         }
@@ -121,11 +134,19 @@ internal sealed class DurableOutbox : IDisposable
                 return;
             }
 
+            // Acks are written lazily (with the next put, or in blocks): losing some in a crash only means those
+            // messages are sent once more, which at-least-once allows; losing a put would lose a message.
             var record = OutboxRecord.EncodeAck(message.OutboxPosition);
-            _file.Write(record);
+            _pendingAcks.Write(record);
             _deadBytes += size + record.Length;
-            if (_file.Length > _compactThreshold && _deadBytes > _file.Length / 2)
+            if (_pendingAcks.WrittenCount >= AckBlock)
             {
+                WritePendingAcks();
+            }
+
+            if (_deadBytes > _compactThreshold / 2 && _file.Length + _pendingAcks.WrittenCount > _compactThreshold && _deadBytes > (_file.Length + _pendingAcks.WrittenCount) / 2)
+            {
+                WritePendingAcks();
                 Compact();
             }
         }
@@ -141,7 +162,17 @@ internal sealed class DurableOutbox : IDisposable
             }
 
             _disposed = true;
+            WritePendingAcks();
             _file.Dispose();
+        }
+    }
+
+    private void WritePendingAcks()
+    {
+        if (_pendingAcks.WrittenCount > 0)
+        {
+            _file.Write(_pendingAcks.WrittenSpan);
+            _pendingAcks.Clear();
         }
     }
 
