@@ -1,0 +1,128 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+
+namespace Switchboard.HomeAssistant.Discovery;
+
+/// <summary>
+/// The checks Home Assistant's config schemas make that matter to a client: required keys per component, topic
+/// syntax, <c>qos</c>, light <c>schema</c>, <c>on_command_type</c>, select <c>options</c>, and well-formed
+/// <c>device</c>, <c>origin</c> and availability. Unknown keys are allowed (Home Assistant drops them).
+/// </summary>
+internal static class ConfigValidator
+{
+    private static readonly FrozenDictionary<string, string[]> Required = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["alarm_control_panel"] = ["state_topic", "command_topic"],
+        [HomeAssistantComponents.BinarySensor] = ["state_topic"],
+        [HomeAssistantComponents.Button] = ["command_topic"],
+        ["camera"] = ["topic"],
+        ["device_automation"] = ["automation_type", "topic", "type", "subtype", "device"],
+        ["event"] = ["state_topic", "event_types"],
+        [HomeAssistantComponents.Fan] = ["command_topic"],
+        ["humidifier"] = ["command_topic", "target_humidity_command_topic"],
+        [HomeAssistantComponents.Light] = ["command_topic"],
+        [HomeAssistantComponents.Lock] = ["command_topic"],
+        ["notify"] = ["command_topic"],
+        [HomeAssistantComponents.Number] = ["command_topic"],
+        ["scene"] = ["command_topic"],
+        [HomeAssistantComponents.Select] = ["command_topic", "options"],
+        [HomeAssistantComponents.Sensor] = ["state_topic"],
+        ["siren"] = ["command_topic"],
+        [HomeAssistantComponents.Switch] = ["command_topic"],
+        ["tag"] = ["topic"],
+        ["text"] = ["command_topic"],
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Checks an expanded, <c>~</c>-resolved config; returns null when it is acceptable.</summary>
+    public static (RejectionReason Reason, string Detail)? Validate(string component, ConfigView config)
+    {
+        if (Required.TryGetValue(component, out var keys))
+        {
+            foreach (var key in keys)
+            {
+                if (!config.Has(key))
+                {
+                    return (RejectionReason.MissingRequiredKey, $"a {component} requires '{key}'");
+                }
+            }
+        }
+
+        foreach (var property in config.Root.EnumerateObject())
+        {
+            var key = property.Name;
+            if (!key.EndsWith("topic", StringComparison.Ordinal) || property.Value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() is not { Length: > 0 } topic)
+            {
+                return (RejectionReason.InvalidValue, $"'{key}' must be a non-empty topic string");
+            }
+
+            var publishes = key.Contains("command_topic", StringComparison.Ordinal) || key is "set_position_topic" or "set_fan_speed_topic";
+            if (publishes ? !TopicRules.IsValidPublishTopic(topic) : !TopicRules.IsValidFilter(topic))
+            {
+                return (RejectionReason.InvalidValue, $"'{key}' is not a valid {(publishes ? "publish topic" : "topic filter")}: '{topic}'");
+            }
+        }
+
+        if (config.Has("qos") && config.GetDouble("qos") is not (0d or 1d or 2d))
+        {
+            return (RejectionReason.InvalidValue, $"'qos' must be 0, 1 or 2, not {config.Root.GetProperty("qos").GetRawText()}");
+        }
+
+        if (config.TryGet("device", out var device) && DeviceInfo.Parse(device, out var deviceError) is null)
+        {
+            return (RejectionReason.InvalidValue, deviceError!);
+        }
+
+        if (config.TryGet("origin", out var origin) && OriginInfo.Parse(origin, out var originError) is null)
+        {
+            return (RejectionReason.InvalidValue, originError!);
+        }
+
+        AvailabilityConfig.Parse(config, out var availabilityError);
+        if (availabilityError is not null)
+        {
+            return (RejectionReason.InvalidValue, availabilityError);
+        }
+
+        return component switch
+        {
+            HomeAssistantComponents.Light => ValidateLight(config),
+            HomeAssistantComponents.Select when config.GetStringList("options") is not { Count: > 0 } =>
+                (RejectionReason.InvalidValue, "'options' must be a non-empty list"),
+            _ => null,
+        };
+    }
+
+    private static (RejectionReason, string)? ValidateLight(ConfigView config)
+    {
+        var schema = config.GetString("schema", "basic");
+        switch (schema)
+        {
+            case "basic" or "default" or "json":
+                break;
+            case "template":
+                foreach (var key in new[] { "command_on_template", "command_off_template" })
+                {
+                    if (!config.Has(key))
+                    {
+                        return (RejectionReason.MissingRequiredKey, $"a light with the template schema requires '{key}'");
+                    }
+                }
+
+                break;
+            default:
+                return (RejectionReason.InvalidValue, $"'schema' must be basic, json or template, not '{schema}'");
+        }
+
+        if (config.GetString("on_command_type") is { } onCommandType && onCommandType is not ("first" or "last" or "brightness"))
+        {
+            return (RejectionReason.InvalidValue, $"'on_command_type' must be first, last or brightness, not '{onCommandType}'");
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,83 @@
+namespace Switchboard.HomeAssistant;
+
+/// <summary>Settings shared by <see cref="HomeAssistantRegistry"/> and <see cref="HomeAssistantDevicePublisher"/>.</summary>
+public sealed class HomeAssistantOptions
+{
+    /// <summary>Home Assistant's default discovery prefix.</summary>
+    public const string DefaultDiscoveryPrefix = "homeassistant";
+
+    /// <summary>The prefix used for <c>&lt;prefix&gt;/&lt;type&gt;/&lt;id&gt;/set|state</c> topics when neither
+    /// <see cref="TopicPrefix"/> nor <see cref="SwitchboardOptions.TopicPrefix"/> is set (the Python services' default).</summary>
+    public const string DefaultTopicPrefix = "smarthome";
+
+    /// <summary>The discovery prefix (Home Assistant's <c>discovery_prefix</c>). The registry subscribes <c>&lt;prefix&gt;/#</c>.</summary>
+    public string DiscoveryPrefix { get; set; } = DefaultDiscoveryPrefix;
+
+    /// <summary>Home Assistant's birth topic; when it says <see cref="BirthPayload"/> the device publisher re-announces.</summary>
+    public string BirthTopic { get; set; } = "homeassistant/status";
+
+    /// <summary>The birth payload meaning "Home Assistant (re)started".</summary>
+    public string BirthPayload { get; set; } = "online";
+
+    /// <summary>Prefix of the device publisher's default state/command topics and of the simple device helpers;
+    /// null uses <see cref="SwitchboardOptions.TopicPrefix"/>, then <see cref="DefaultTopicPrefix"/>.</summary>
+    public string? TopicPrefix { get; set; }
+
+    /// <summary>QoS of the registry's subscriptions (discovery and entity state topics).</summary>
+    public Qos SubscriptionQos { get; set; } = Qos.AtLeastOnce;
+
+    /// <summary>Components to accept besides <see cref="HomeAssistantComponents.Supported"/> (for newer Home Assistant versions).</summary>
+    public ISet<string> AdditionalComponents { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>How many recent rejections <see cref="HomeAssistantRegistry.Rejections"/> keeps.</summary>
+    public int RejectionHistory { get; set; } = 100;
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DiscoveryPrefix) || DiscoveryPrefix.IndexOfAny(['+', '#']) >= 0 || DiscoveryPrefix.EndsWith('/'))
+        {
+            throw new ArgumentException($"HomeAssistantOptions.DiscoveryPrefix '{DiscoveryPrefix}' must be a topic without wildcards or a trailing '/'.", nameof(DiscoveryPrefix));
+        }
+
+        if (string.IsNullOrWhiteSpace(BirthTopic) || BirthTopic.IndexOfAny(['+', '#']) >= 0)
+        {
+            throw new ArgumentException($"HomeAssistantOptions.BirthTopic '{BirthTopic}' must be a topic without wildcards.", nameof(BirthTopic));
+        }
+
+        if (TopicPrefix is not null && (TopicPrefix.Length == 0 || TopicPrefix.IndexOfAny(['+', '#']) >= 0 || TopicPrefix.EndsWith('/')))
+        {
+            throw new ArgumentException($"HomeAssistantOptions.TopicPrefix '{TopicPrefix}' must be a topic without wildcards or a trailing '/'.", nameof(TopicPrefix));
+        }
+
+        if (RejectionHistory < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RejectionHistory), RejectionHistory, "HomeAssistantOptions.RejectionHistory must be zero or more.");
+        }
+    }
+
+    internal string ResolveTopicPrefix(SwitchboardClient client)
+    {
+        if (TopicPrefix is not null)
+        {
+            return TopicPrefix;
+        }
+
+        var legacy = client.Options.TopicPrefix;
+        return string.IsNullOrWhiteSpace(legacy) ? DefaultTopicPrefix : legacy.TrimEnd('/');
+    }
+
+    internal HomeAssistantOptions Clone()
+    {
+        var copy = new HomeAssistantOptions
+        {
+            DiscoveryPrefix = DiscoveryPrefix,
+            BirthTopic = BirthTopic,
+            BirthPayload = BirthPayload,
+            TopicPrefix = TopicPrefix,
+            SubscriptionQos = SubscriptionQos,
+            RejectionHistory = RejectionHistory,
+        };
+        copy.AdditionalComponents.UnionWith(AdditionalComponents);
+        return copy;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Threading.Channels;
+
+namespace Switchboard.HomeAssistant;
+
+public sealed partial class HomeAssistantRegistry
+{
+    private readonly Channel<EventArgs> _events = Channel.CreateUnbounded<EventArgs>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _eventsTask;
+
+    /// <summary>An entity was added or its config updated (<see cref="EntityDiscoveredEventArgs.IsUpdate"/>).</summary>
+    public event EventHandler<EntityDiscoveredEventArgs>? Discovered;
+
+    /// <summary>An entity was removed.</summary>
+    public event EventHandler<EntityRemovedEventArgs>? Removed;
+
+    /// <summary>An entity's state changed.</summary>
+    public event EventHandler<EntityStateChangedEventArgs>? StateChanged;
+
+    /// <summary>An entity became available or unavailable.</summary>
+    public event EventHandler<EntityAvailabilityChangedEventArgs>? AvailabilityChanged;
+
+    internal void Enqueue(List<EventArgs> events)
+    {
+        foreach (var args in events)
+        {
+            _events.Writer.TryWrite(args);
+        }
+    }
+
+    /// <summary>Raises events in order on a task of its own: a slow or throwing handler never reaches the client's
+    /// dispatch loop; exceptions are logged and counted.</summary>
+    private async Task RaiseEventsAsync()
+    {
+        await foreach (var args in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                switch (args)
+                {
+                    case EntityDiscoveredEventArgs discovered:
+                        Discovered?.Invoke(this, discovered);
+                        break;
+                    case EntityRemovedEventArgs removed:
+                        Removed?.Invoke(this, removed);
+                        break;
+                    case EntityStateChangedEventArgs changed:
+                        StateChanged?.Invoke(this, changed);
+                        break;
+                    case EntityAvailabilityChangedEventArgs availability:
+                        AvailabilityChanged?.Invoke(this, availability);
+                        break;
+                }
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _counters.HandlerErrors);
+                Log.EventHandlerFailed(_logger, args.GetType().Name, ex);
+            }
+        }
+    }
+}

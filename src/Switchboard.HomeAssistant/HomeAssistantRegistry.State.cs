@@ -1,0 +1,251 @@
+using System.Text;
+using Switchboard.HomeAssistant.Discovery;
+using Switchboard.HomeAssistant.State;
+using Switchboard.HomeAssistant.Templates;
+
+namespace Switchboard.HomeAssistant;
+
+public sealed partial class HomeAssistantRegistry
+{
+    /// <summary>Test hook: handles <paramref name="message"/> as if the broker had delivered it on every entity
+    /// filter it matches, without a broker.</summary>
+    internal void InjectStateMessage(MqttMessage message)
+    {
+        List<string> filters;
+        lock (_gate)
+        {
+            filters = [.. _router.All().Select(s => s.Filter).Where(f => TopicRules.Matches(f, message.Topic))];
+        }
+
+        foreach (var filter in filters)
+        {
+            OnTopicMessage(filter, message);
+        }
+    }
+
+    /// <summary>Test hook: handles <paramref name="message"/> as a discovery message, without a broker.</summary>
+    internal void InjectDiscoveryMessage(MqttMessage message) => OnDiscoveryMessage(message, CancellationToken.None);
+
+    internal void RequestReconcile(List<string> filters)
+    {
+        foreach (var filter in filters)
+        {
+            _reconcile.Writer.TryWrite(filter);
+        }
+    }
+
+    /// <summary>Adds a listener under the lock; a cached message on its topic is applied at once.</summary>
+    private void Bind(TopicListener listener, Deferred deferred)
+    {
+        if (_router.Add(listener, out var cached))
+        {
+            deferred.Reconcile(listener.Binding.Topic);
+        }
+
+        if (cached is { } message)
+        {
+            Process(listener, message.Topic, Encoding.UTF8.GetString(message.Payload.Span), deferred);
+        }
+    }
+
+    private void Unbind(TopicListener listener)
+    {
+        if (_router.Remove(listener))
+        {
+            _reconcile.Writer.TryWrite(listener.Binding.Topic);
+        }
+    }
+
+    /// <summary>A message on an entity topic filter: cached, then applied to every entity listening. Never throws.</summary>
+    private void OnTopicMessage(string filter, MqttMessage message)
+    {
+        Interlocked.Increment(ref _counters.StateMessages);
+        var deferred = new Deferred();
+        try
+        {
+            var payload = message.PayloadAsString();
+            lock (_gate)
+            {
+                if (_router.Get(filter) is not { } slot)
+                {
+                    return;
+                }
+
+                slot.Remember(message.Topic, message.Payload);
+                foreach (var listener in slot.Listeners.ToList())
+                {
+                    Process(listener, message.Topic, payload, deferred);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.StateHandlingFailed(_logger, message.Topic, ex);
+        }
+        finally
+        {
+            deferred.Run(this);
+        }
+    }
+
+    private void Process(TopicListener listener, string topic, string payload, Deferred deferred)
+    {
+        var entity = listener.Entity;
+        var definition = entity.Definition;
+        var binding = listener.Binding;
+        var diagnostics = new StateDiagnostics(this, deferred);
+        if (binding.IsAvailability)
+        {
+            var source = definition.Availability!.Sources[binding.AvailabilityIndex];
+            var value = payload;
+            if (source.Template?.Template is { } template)
+            {
+                var result = template.RenderValue(payload);
+                if (!result.HasValue)
+                {
+                    if (result.Outcome == TemplateOutcome.Undefined)
+                    {
+                        diagnostics.TemplateNoValue(definition, source.Template.Key, topic, result.Detail);
+                    }
+                    else
+                    {
+                        diagnostics.TemplateFailed(definition, source.Template.Key, topic, result.Detail ?? "unknown error");
+                    }
+
+                    return;
+                }
+
+                value = result.Text!;
+            }
+
+            var was = entity.IsAvailable;
+            if (!entity.Availability.Apply(binding.AvailabilityIndex, value))
+            {
+                deferred.Add(static (r, s) => Log.AvailabilityUnmatched(r._logger, ((string, string, string))s!), (definition.Id, topic, value));
+                return;
+            }
+
+            var now = entity.Availability.IsAvailable;
+            if (now != was)
+            {
+                entity.SetAvailable(now);
+                deferred.Raise(new EntityAvailabilityChangedEventArgs(entity, now, topic));
+                deferred.Add(static (r, s) => Log.AvailabilityChanged(r._logger, ((string, bool))s!), (definition.Id, now));
+            }
+
+            return;
+        }
+
+        var current = entity.State;
+        var next = StateReducer.Apply(new StateContext(definition, current, topic, payload, diagnostics), binding.Key);
+        if (next is null || next.SameAs(current))
+        {
+            return;
+        }
+
+        next = next with { LastChanged = _time.GetUtcNow() };
+        entity.SetState(next);
+        _counters.StateChanges++;
+        deferred.Raise(new EntityStateChangedEventArgs(entity, current, next, topic));
+    }
+
+    /// <summary>Makes the broker subscriptions match the router, one filter at a time, off the dispatch loop.</summary>
+    private async Task ReconcileLoopAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var filter in _reconcile.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            {
+                await ReconcileAsync(filter, stopping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReconcileAsync(string filter, CancellationToken stopping)
+    {
+        Subscription? stale = null;
+        bool subscribe;
+        lock (_gate)
+        {
+            if (_router.Get(filter) is not { } slot || slot.Subscribing)
+            {
+                return;
+            }
+
+            subscribe = slot.Listeners.Count > 0 && slot.Subscription is null;
+            if (slot.Listeners.Count == 0)
+            {
+                stale = slot.Subscription;
+                _router.Drop(slot);
+            }
+            else if (subscribe)
+            {
+                slot.Subscribing = true;
+            }
+        }
+
+        if (stale is not null)
+        {
+            await stale.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (!subscribe)
+        {
+            return;
+        }
+
+        Subscription? subscription = null;
+        try
+        {
+            subscription = await Client.SubscribeAsync(filter, (message, _) =>
+            {
+                OnTopicMessage(filter, message);
+                return ValueTask.CompletedTask;
+            }, _options.SubscriptionQos, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            Log.SubscribeFailed(_logger, filter, ex);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (_router.Get(filter) is { } slot)
+                {
+                    slot.Subscribing = false;
+                    slot.Subscription = subscription;
+                    if (slot.Listeners.Count == 0)
+                    {
+                        _reconcile.Writer.TryWrite(filter);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Counts (under the lock) and logs (after it) what the reducers could not use.</summary>
+    private sealed class StateDiagnostics(HomeAssistantRegistry registry, Deferred deferred) : IStateDiagnostics
+    {
+        public void TemplateNoValue(EntityDefinition definition, string templateKey, string topic, string? detail)
+        {
+            registry._counters.TemplateNoValue++;
+            deferred.Add(static (r, s) => Log.TemplateNoValue(r._logger, ((string, string, string, string?))s!), (definition.Id, templateKey, topic, detail));
+        }
+
+        public void TemplateFailed(EntityDefinition definition, string templateKey, string topic, string detail)
+        {
+            registry._counters.TemplateErrors++;
+            deferred.Add(static (r, s) => Log.TemplateFailed(r._logger, ((string, string, string, string))s!), (definition.Id, templateKey, topic, detail));
+        }
+
+        public void InvalidPayload(EntityDefinition definition, string topic, string payload, string reason)
+        {
+            registry._counters.InvalidStatePayloads++;
+            deferred.Add(static (r, s) => Log.InvalidStatePayload(r._logger, ((string, string, string, string))s!), (definition.Id, topic, payload, reason));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace Switchboard.HomeAssistant.State;
+
+/// <summary>Routes a state message to the reducer of the entity's component, and handles <c>json_attributes_topic</c>.</summary>
+internal static class StateReducer
+{
+    /// <summary>The new state, or null when the message does not change anything.</summary>
+    public static EntityState? Apply(StateContext context, string key)
+    {
+        if (key == StateTopics.JsonAttributes)
+        {
+            return ApplyAttributes(context);
+        }
+
+        return context.Definition.Component switch
+        {
+            HomeAssistantComponents.Light => LightStateReducer.Apply(context, key),
+            HomeAssistantComponents.Switch or HomeAssistantComponents.BinarySensor => OnOffStateReducer.Apply(context),
+            HomeAssistantComponents.Cover => CoverStateReducer.Apply(context, key),
+            HomeAssistantComponents.Climate => ClimateStateReducer.Apply(context, key),
+            HomeAssistantComponents.Fan => FanStateReducer.Apply(context, key),
+            HomeAssistantComponents.Lock => LockStateReducer.Apply(context),
+            _ => ValueStateReducer.Apply(context),
+        };
+    }
+
+    private static EntityState? ApplyAttributes(StateContext context)
+    {
+        var value = context.Render("json_attributes_template");
+        if (value is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(value);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return context.Invalid(value, "attributes must be a JSON object");
+            }
+
+            var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                attributes[property.Name] = property.Value.Clone();
+            }
+
+            return context.Current with { Attributes = attributes };
+        }
+        catch (JsonException)
+        {
+            return context.Invalid(value, "attributes must be a JSON object");
+        }
+    }
+}

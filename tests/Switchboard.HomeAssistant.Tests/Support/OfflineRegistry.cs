@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace Switchboard.HomeAssistant.Tests.Support;
+
+/// <summary>
+/// A registry on a client that never connects, fed through the registry's test hooks: discovery and state handling
+/// without a broker, synchronous and deterministic. Commands are only built (<c>Build…</c>), never published.
+/// </summary>
+internal sealed class OfflineRegistry : IAsyncDisposable
+{
+    private OfflineRegistry(SwitchboardClient client, HomeAssistantRegistry registry)
+    {
+        Client = client;
+        Registry = registry;
+    }
+
+    public SwitchboardClient Client { get; }
+
+    public HomeAssistantRegistry Registry { get; }
+
+    public static async Task<OfflineRegistry> StartAsync(HomeAssistantOptions? options = null, string? topicPrefix = null)
+    {
+        var client = new SwitchboardClient(new SwitchboardOptions
+        {
+            Url = "mqtt://127.0.0.1:9",
+            ClientId = "offline-" + Guid.NewGuid().ToString("N")[..8],
+            TopicPrefix = topicPrefix,
+            DrainTimeout = TimeSpan.Zero,
+        });
+        var registry = new HomeAssistantRegistry(client, options);
+        await registry.StartAsync();
+        return new OfflineRegistry(client, registry);
+    }
+
+    public void Discover(string topic, string payload) =>
+        Registry.InjectDiscoveryMessage(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), Qos.AtLeastOnce, retain: true));
+
+    public void Send(string topic, string payload) =>
+        Registry.InjectStateMessage(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), Qos.AtLeastOnce));
+
+    public HomeAssistantEntity Entity(string id) => Registry.GetEntity(id);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Registry.DisposeAsync();
+        await Client.DisposeAsync();
+    }
+}
