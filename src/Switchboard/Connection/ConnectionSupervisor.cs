@@ -36,6 +36,10 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         _protocol = settings.Options.Protocol;
     }
 
+    /// <summary>The AppContext switch <c>Switchboard.PlainTransport</c> turns the coalescing transport off (MQTTnet's
+    /// own TCP channel then writes each packet itself); for A/B measurements and as an escape hatch.</summary>
+    public static bool PlainTransport => AppContext.TryGetSwitch("Switchboard.PlainTransport", out var plain) && plain;
+
     public ConnectionState State => _state;
 
     public ConnectionSession? Current => _current;
@@ -267,7 +271,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     {
         var protocol = _protocol;
         var client = _factory.CreateMqttClient();
-        var transport = _settings.Endpoint.UseWebSocket ? null : new CoalescingStreamProvider();
+        var transport = _settings.Endpoint.UseWebSocket || PlainTransport ? null : new CoalescingStreamProvider();
         var session = new ConnectionSession(client, protocol, Interlocked.Increment(ref _epoch)) { Transport = transport };
         client.ApplicationMessageReceivedAsync += e => _callbacks.OnMessageAsync(session, e);
         client.DisconnectedAsync += e =>
