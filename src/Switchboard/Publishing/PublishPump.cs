@@ -124,7 +124,7 @@ internal sealed class PublishPump
 
     private async Task PumpSessionAsync(ConnectionSession session, CancellationToken stopping)
     {
-        using var window = new SemaphoreSlim(session.InflightLimit, session.InflightLimit);
+        var window = new InflightWindow(session.InflightLimit);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, session.Lost);
         var token = linked.Token;
         var sends = new List<Task>();
@@ -186,7 +186,7 @@ internal sealed class PublishPump
                 }
                 else
                 {
-                    if (window.CurrentCount == 0)
+                    if (window.IsFull)
                     {
                         // Acknowledgements can only come for packets that were sent: release the batch before waiting.
                         batch = await EndBatchAsync(stream, batch, session).ConfigureAwait(false);
@@ -194,7 +194,7 @@ internal sealed class PublishPump
 
                     try
                     {
-                        await window.WaitAsync(token).ConfigureAwait(false);
+                        await window.AcquireAsync(token).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {
@@ -284,7 +284,7 @@ internal sealed class PublishPump
         }
     }
 
-    private async Task SendAcknowledgedAsync(ConnectionSession session, OutgoingMessage message, SemaphoreSlim window)
+    private async Task SendAcknowledgedAsync(ConnectionSession session, OutgoingMessage message, InflightWindow window)
     {
         try
         {
@@ -316,13 +316,7 @@ internal sealed class PublishPump
         }
         finally
         {
-            try
-            {
-                window.Release();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
+            window.Release();
         }
     }
 
