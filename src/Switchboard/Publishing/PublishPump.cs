@@ -150,7 +150,6 @@ internal sealed class PublishPump
                         else
                         {
                             _inflight[message.Sequence] = message;
-                            Volatile.Write(ref _counters.Inflight, _inflight.Count);
                         }
                     }
                 }
@@ -201,6 +200,8 @@ internal sealed class PublishPump
                         break;
                     }
 
+                    // Counted from here: sent and awaiting its acknowledgement (the window bounds this number).
+                    Interlocked.Increment(ref _counters.Inflight);
                     message.Attempts++;
                     var send = SendAcknowledgedAsync(session, message, window);
                     if (!send.IsCompleted)
@@ -325,7 +326,7 @@ internal sealed class PublishPump
         lock (_lock)
         {
             _inflight.Remove(message.Sequence);
-            Volatile.Write(ref _counters.Inflight, _inflight.Count);
+            Interlocked.Decrement(ref _counters.Inflight);
         }
 
         SignalIdleIfDone();
