@@ -22,7 +22,13 @@ internal static class Secrets
         var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
         if (at < 0)
         {
-            return url;
+            // An unescaped '/', '?' or '#' inside the password ends the authority early ("mqtt://u:pa#ss@h");
+            // when an '@' follows, treat everything up to it as credentials. Masking too much beats leaking.
+            at = url.LastIndexOf('@');
+            if (at < authorityStart)
+            {
+                return url;
+            }
         }
 
         var colon = url.IndexOf(':', authorityStart, at - authorityStart);
