@@ -38,22 +38,25 @@ public static class SwitchboardServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the shared client, configured from <paramref name="configuration"/>: its <c>Switchboard</c> section
-    /// (<c>Switchboard:Hosting</c> for <see cref="SwitchboardHostingOptions"/>), then the <c>MQTT_*</c> keys at its root.
+    /// Adds the shared client, configured from <paramref name="configuration"/>. Given a configuration root (typically
+    /// <c>builder.Configuration</c>): its <c>Switchboard</c> section (<c>Switchboard:Hosting</c> for
+    /// <see cref="SwitchboardHostingOptions"/>), then the <c>MQTT_*</c> keys at that root. Given a section (e.g.
+    /// <c>builder.Configuration.GetSection("Mqtt")</c>): that section (its <c>Hosting</c> child for the hosting options),
+    /// then the <c>MQTT_*</c> keys of the host's <see cref="IConfiguration"/>, or of the process environment without one.
     /// Durations in the section are seconds (<c>30</c>, <c>0.5</c>) or <c>hh:mm:ss</c> (<c>00:00:30</c>).
     /// Unknown keys in the section fail the start.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">A configuration root, typically <c>builder.Configuration</c>.</param>
+    /// <param name="configuration">A configuration root, or the section that holds the settings.</param>
     public static ISwitchboardBuilder AddSwitchboard(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = AddCore(services);
-        if (!services.Any(d => d.ImplementationInstance is ConfigurationSetup setup && ReferenceEquals(setup.Configuration, configuration)))
+        if (!services.Any(d => d.ImplementationInstance is ConfigurationMarker marker && marker.Matches(configuration)))
         {
-            var setup = new ConfigurationSetup(configuration);
-            services.AddSingleton<IConfigureOptions<SwitchboardOptions>>(setup);
-            services.AddSingleton<IConfigureOptions<SwitchboardHostingOptions>>(setup);
+            services.AddSingleton(new ConfigurationMarker(configuration));
+            services.AddSingleton<IConfigureOptions<SwitchboardOptions>>(sp => new ConfigurationSetup(configuration, sp));
+            services.AddSingleton<IConfigureOptions<SwitchboardHostingOptions>>(sp => new ConfigurationSetup(configuration, sp));
         }
 
         return builder;

@@ -51,6 +51,9 @@ public sealed partial class SwitchboardClient
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_pumpTask, _dispatchTask, _heartbeatTask ?? Task.CompletedTask).ConfigureAwait(false);
         undelivered.AddRange(_pump.TakeInflight());
+
+        // Sends cancelled by the stop put their messages back into the (closed) queue: collect them too.
+        undelivered.AddRange(_queue.Close(ExceptionFactory.ShutDown));
         if (undelivered.Count > 0)
         {
             Log.UndeliveredAtShutdown(_logger, undelivered.Count);

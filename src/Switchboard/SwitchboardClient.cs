@@ -219,6 +219,25 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         // Every accepted message ends: a faulted client will not send again, so fail what is waiting.
         var abandoned = _queue.Close(() => new MqttConnectionException(fault.Message, fault.ReasonCode, fault.IsFatal, fault));
         abandoned.AddRange(_pump.TakeInflight());
+        FailAbandoned(abandoned, fault);
+
+        // The pump may still be putting back messages of the dead session; once it has stopped, fail those too.
+        _ = _pumpTask.ContinueWith(
+            static (_, state) =>
+            {
+                var (client, error) = ((SwitchboardClient, MqttConnectionException))state!;
+                var late = client._queue.Close(() => new MqttConnectionException(error.Message, error.ReasonCode, error.IsFatal, error));
+                late.AddRange(client._pump.TakeInflight());
+                client.FailAbandoned(late, error);
+            },
+            (this, fault),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void FailAbandoned(List<OutgoingMessage> abandoned, MqttConnectionException fault)
+    {
         foreach (var message in abandoned)
         {
             Interlocked.Increment(ref _counters.PublishErrors);

@@ -154,6 +154,98 @@ public sealed class ConfigurationTests
         }
     }
 
+    [Fact]
+    public async Task A_section_passed_in_is_bound_and_MQTT_variables_of_the_host_still_override_it()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Services:Mqtt:Url"] = Unreachable,
+            ["Services:Mqtt:ClientId"] = "from-section",
+            ["Services:Mqtt:KeepAlive"] = "30",
+            ["Services:Mqtt:Hosting:StopApplicationOnFault"] = "false",
+            ["Switchboard:KeepAlive"] = "not read: only the given section is",
+            [OptionKeys.ClientId] = "from-env",
+        });
+        builder.Services.AddSwitchboard(builder.Configuration.GetSection("Services:Mqtt"));
+        builder.Services.AddSwitchboard(builder.Configuration.GetSection("Services:Mqtt")); // same path: registered once
+        Assert.Single(builder.Services, d => d.ImplementationInstance is ConfigurationMarker);
+        var host = builder.Build();
+        try
+        {
+            var client = host.Services.GetRequiredService<SwitchboardClient>();
+            Assert.Equal("from-env", client.ClientId);
+            Assert.Equal(Unreachable, client.Options.Url);
+            Assert.Equal(TimeSpan.FromSeconds(30), client.Options.KeepAlive);
+            Assert.False(host.Services.GetRequiredService<IOptions<SwitchboardHostingOptions>>().Value.StopApplicationOnFault);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AddSwitchboard_without_arguments_reads_the_host_configuration()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Switchboard:ClientId"] = "from-host-section",
+            ["Switchboard:DrainTimeout"] = "2",
+            [OptionKeys.Url] = Unreachable,
+        });
+        builder.Services.AddSwitchboard();
+        var host = builder.Build();
+        try
+        {
+            var client = host.Services.GetRequiredService<SwitchboardClient>();
+            Assert.Equal("from-host-section", client.ClientId);
+            Assert.Equal(Unreachable, client.Options.Url);
+            Assert.Equal(TimeSpan.FromSeconds(2), client.Options.DrainTimeout);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AddSwitchboard_with_a_delegate_is_configured_in_code_only()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [OptionKeys.ClientId] = "not read" });
+        builder.Services.AddSwitchboard(o =>
+        {
+            o.Url = Unreachable;
+            o.ClientId = "from-code";
+        });
+        var host = builder.Build();
+        try
+        {
+            Assert.Equal("from-code", host.Services.GetRequiredService<SwitchboardClient>().ClientId);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void Every_bindable_setting_has_its_MQTT_variable_under_the_same_name_in_OptionKeys()
+    {
+        // The MQTT_* overlay pairs a property with the OptionKeys constant of the same name; a rename on either side
+        // would silently stop the variable from being read.
+        var keys = typeof(OptionKeys).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var settings = typeof(SwitchboardOptions).GetProperties()
+            .Where(p => p.CanWrite && (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType) is var t
+                && (t == typeof(string) || t == typeof(bool) || t == typeof(int) || t == typeof(TimeSpan) || t.IsEnum))
+            .Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(settings.Except(keys));
+        Assert.Empty(keys.Except(settings).Except([nameof(OptionKeys.BrokerHost), nameof(OptionKeys.BrokerPort)]));
+    }
+
     private sealed class NullHandler : IMessageHandler
     {
         public ValueTask HandleAsync(MqttMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;

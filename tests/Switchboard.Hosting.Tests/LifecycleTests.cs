@@ -112,4 +112,59 @@ public sealed class LifecycleTests
             await host.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Without_RetryFirstConnect_an_unreachable_broker_fails_the_start()
+    {
+        var host = TestHost.Build(TestHost.Section("mqtt://127.0.0.1:1", TestHost.ClientId("refused")));
+        try
+        {
+            using var cts = TestTimeout.Start();
+            var error = await Assert.ThrowsAnyAsync<SwitchboardException>(() => host.StartAsync(cts.Token));
+            Assert.False(cts.IsCancellationRequested, "the start failed by itself, not by the test's timeout");
+            Assert.Contains("127.0.0.1", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task With_RetryFirstConnect_the_start_gives_up_after_StartTimeout_naming_it()
+    {
+        var host = TestHost.Build(TestHost.Section("mqtt://127.0.0.1:1", TestHost.ClientId("start-timeout"),
+            ("Switchboard:RetryFirstConnect", "true"),
+            ("Switchboard:Hosting:StartTimeout", "0.5")));
+        try
+        {
+            using var cts = TestTimeout.Start();
+            var error = await Assert.ThrowsAsync<TimeoutException>(() => host.StartAsync(cts.Token));
+            Assert.Contains("Switchboard:Hosting:StartTimeout", error.Message, StringComparison.Ordinal);
+            Assert.False(cts.IsCancellationRequested);
+            Assert.True(host.Services.GetRequiredService<SwitchboardClient>().GetStats().LastError is not null, "the retries recorded the connection error");
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task With_RetryFirstConnect_the_start_honours_the_host_token()
+    {
+        var host = TestHost.Build(TestHost.Section("mqtt://127.0.0.1:1", TestHost.ClientId("host-token"), ("Switchboard:RetryFirstConnect", "true")));
+        try
+        {
+            using var testTimeout = TestTimeout.Start();
+            using var hostToken = CancellationTokenSource.CreateLinkedTokenSource(testTimeout.Token);
+            hostToken.CancelAfter(TimeSpan.FromMilliseconds(500));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.StartAsync(hostToken.Token));
+            Assert.False(testTimeout.IsCancellationRequested);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
 }

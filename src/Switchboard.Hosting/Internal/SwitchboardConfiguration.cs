@@ -27,15 +27,23 @@ internal static class SwitchboardConfiguration
     private static readonly Dictionary<string, PropertyInfo> HostingProperties = Bindable(typeof(SwitchboardHostingOptions));
 
     /// <summary>Applies the section, then the MQTT_* variables found at the root of <paramref name="configuration"/>.</summary>
-    public static void Apply(SwitchboardOptions options, IConfiguration configuration)
+    public static void Apply(SwitchboardOptions options, IConfiguration configuration) =>
+        Apply(options, configuration.GetSection(SectionName), key => configuration[key]);
+
+    /// <summary>Applies <paramref name="section"/>, then the MQTT_* variables that <paramref name="variables"/> finds.</summary>
+    public static void Apply(SwitchboardOptions options, IConfigurationSection section, Func<string, string?> variables)
     {
-        BindSection(options, configuration.GetSection(SectionName), OptionsProperties, skipKey: HostingSectionName);
-        ApplyVariables(options, key => configuration[key]);
+        BindSection(options, section, OptionsProperties, skipKey: HostingSectionName);
+        ApplyVariables(options, variables);
     }
 
     /// <summary>Applies the <c>Switchboard:Hosting</c> section.</summary>
     public static void Apply(SwitchboardHostingOptions options, IConfiguration configuration) =>
-        BindSection(options, configuration.GetSection(SectionName).GetSection(HostingSectionName), HostingProperties, skipKey: null);
+        Apply(options, configuration.GetSection(SectionName));
+
+    /// <summary>Applies the <c>Hosting</c> child of <paramref name="section"/>.</summary>
+    public static void Apply(SwitchboardHostingOptions options, IConfigurationSection section) =>
+        BindSection(options, section.GetSection(HostingSectionName), HostingProperties, skipKey: null);
 
     /// <summary>The process environment, as a lookup.</summary>
     public static Func<string, string?> ProcessEnvironment()

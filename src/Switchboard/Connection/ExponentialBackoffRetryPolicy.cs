@@ -25,7 +25,9 @@ public sealed class ExponentialBackoffRetryPolicy : IRetryPolicy
     {
         // Exponent capped so 2^n cannot overflow; the cap on the delay makes larger exponents pointless anyway.
         var exponent = Math.Clamp(attempt - 1, 0, 30);
-        var ceiling = Math.Min(_max.TotalMilliseconds, _min.TotalMilliseconds * Math.Pow(2, exponent));
+        // A zero minimum must not mean "retry in a tight loop forever": the exponent then grows from 50 ms.
+        var scale = Math.Min(_max.TotalMilliseconds, Math.Max(_min.TotalMilliseconds, 50));
+        var ceiling = Math.Min(_max.TotalMilliseconds, scale * Math.Pow(2, exponent));
         // Jitter keeps a fleet of clients from reconnecting in lock-step after a broker restart; the floor keeps
         // a client from hammering a broker that is refusing connections.
         var ms = _min.TotalMilliseconds + ((ceiling - _min.TotalMilliseconds) * _random());

@@ -99,10 +99,31 @@ internal sealed class OutgoingQueue
                 _waitingWriters.Enqueue(waiter);
             }
 
-            await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Mark this waiter dead so TryDequeue skips it; if a slot was already handed to it, pass it on,
+                // or a live writer would wait for room that exists.
+                if (!waiter.TrySetCanceled(cancellationToken))
+                {
+                    WakeWriter();
+                }
+
+                throw;
+            }
+
             continue;
         enqueue:
-            return TryEnqueue(message);
+            // Another writer (or Post) may have taken the room between the check and here: wait again rather
+            // than report a drop, which the wait policy never does.
+            var accepted = TryEnqueue(message);
+            if (accepted || _policy != OverflowPolicy.Wait)
+            {
+                return accepted;
+            }
         }
     }
 
@@ -174,7 +195,6 @@ internal sealed class OutgoingQueue
 
     public bool TryDequeue(out OutgoingMessage message)
     {
-        TaskCompletionSource? writer = null;
         lock (_lock)
         {
             if (_items.First is null)
@@ -185,14 +205,36 @@ internal sealed class OutgoingQueue
 
             message = _items.First.Value;
             _items.RemoveFirst();
-            if (_waitingWriters.Count > 0)
-            {
-                writer = _waitingWriters.Dequeue();
-            }
         }
 
-        writer?.TrySetResult();
+        WakeWriter();
         return true;
+    }
+
+    /// <summary>Releases the first waiting writer that is still waiting (cancelled ones are skipped).</summary>
+    private void WakeWriter()
+    {
+        while (true)
+        {
+            TaskCompletionSource? writer = null;
+            lock (_lock)
+            {
+                while (_waitingWriters.TryDequeue(out var candidate))
+                {
+                    if (!candidate.Task.IsCompleted)
+                    {
+                        writer = candidate;
+                        break;
+                    }
+                }
+            }
+
+            // TrySetResult fails only when that writer was cancelled in the meantime: try the next one.
+            if (writer is null || writer.TrySetResult())
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Completes when there is something to dequeue (or the token fires).</summary>

@@ -25,6 +25,12 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
     private readonly Lock _lock = new();
     private ArrayBufferWriter<byte> _pending = new(InitialBuffer);
     private ArrayBufferWriter<byte> _sending = new(InitialBuffer);
+    private const int ReadAhead = 64 * 1024;
+
+    // Reads come from one reader at a time (MQTTnet's receive loop), so the read-ahead needs no lock.
+    private readonly byte[] _readBuffer = new byte[ReadAhead];
+    private int _readStart;
+    private int _readEnd;
     private int _corks;
     private bool _flushing;
     private TaskCompletionSource? _drained;
@@ -136,11 +142,49 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
     {
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _network.ReadAsync(buffer, cancellationToken);
+    /// <summary>
+    /// Reads through a read-ahead buffer: MQTTnet reads each packet's fixed header and body separately, two system
+    /// calls per packet; one socket read here fills the buffer with as many packets as have arrived.
+    /// </summary>
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_readEnd > _readStart)
+        {
+            return ValueTask.FromResult(CopyBuffered(buffer.Span));
+        }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _network.ReadAsync(buffer, offset, count, cancellationToken);
+        // A large read goes straight to the caller's buffer; a small one refills ours.
+        return buffer.Length >= ReadAhead ? _network.ReadAsync(buffer, cancellationToken) : FillAndCopyAsync(buffer, cancellationToken);
+    }
 
-    public override int Read(byte[] buffer, int offset, int count) => _network.Read(buffer, offset, count);
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_readEnd == _readStart)
+        {
+            _readStart = 0;
+            _readEnd = _network.Read(_readBuffer, 0, _readBuffer.Length);
+        }
+
+        return CopyBuffered(buffer.AsSpan(offset, count));
+    }
+
+    private async ValueTask<int> FillAndCopyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        _readStart = 0;
+        _readEnd = await _network.ReadAsync(_readBuffer, cancellationToken).ConfigureAwait(false);
+        return CopyBuffered(buffer.Span);
+    }
+
+    private int CopyBuffered(Span<byte> destination)
+    {
+        var count = Math.Min(destination.Length, _readEnd - _readStart);
+        _readBuffer.AsSpan(_readStart, count).CopyTo(destination);
+        _readStart += count;
+        return count;
+    }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Switchboard.Bench;
+
+/// <summary>
+/// mosquitto_pub -l (one message per stdin line) and mosquitto_sub -C N: the C reference at QoS 0. Payloads are 64
+/// text bytes (16 hex digits of sequence + padding) because -l is line based. CPU = getrusage(RUSAGE_CHILDREN) delta
+/// (both children are reaped inside the window); peak RSS = sum of the two VmHWM values sampled while they run.
+/// Rate = pub process start → sub exit (includes mosquitto_pub's own start-up, a few ms).
+/// </summary>
+public sealed class MosquittoClientsBench : IBenchClient
+{
+    public string Name => "mosquitto_pub/sub";
+
+    static string Tool(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/bin", "/usr/sbin", "/usr/local/bin"]))
+        {
+            var path = Path.Combine(dir, name);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        return name;
+    }
+
+    public async Task<RunResult> ThroughputAsync(string url, int qos, int count)
+    {
+        if (qos != 0)
+        {
+            return RunResult.Skip("QoS 0 reference only");
+        }
+
+        var uri = new Uri(url);
+        var topic = $"bench/{RunIds.Next()}/mosq";
+        var input = Path.Combine(Path.GetTempPath(), $"switchboard-bench-{Environment.ProcessId}-{count}.txt");
+        {
+            var text = new StringBuilder(count * 65);
+            for (var i = 0; i < count; i++)
+            {
+                text.Append(i.ToString("x16", CultureInfo.InvariantCulture)).Append('.', 48).Append('\n');
+            }
+
+            await File.WriteAllTextAsync(input, text.ToString());
+        }
+
+        var cpu0 = ProcFs.ReapedChildrenCpuUs();
+        var subInfo = new ProcessStartInfo(Tool("mosquitto_sub")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-h", uri.Host, "-p", uri.Port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "0", "-t", topic, "-C", count.ToString(CultureInfo.InvariantCulture), "-i", $"mosq-sub-{RunIds.Next()}" })
+        {
+            subInfo.ArgumentList.Add(arg);
+        }
+
+        Process sub;
+        try
+        {
+            sub = Children.Start(subInfo);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return RunResult.Skip($"mosquitto_sub not runnable: {ex.Message}");
+        }
+
+        using var _sub = sub;
+        var lines = new List<string>(count);
+        var reading = Task.Run(async () =>
+        {
+            while (await sub.StandardOutput.ReadLineAsync() is { } line)
+            {
+                lines.Add(line);
+            }
+        });
+        _ = sub.StandardError.ReadToEndAsync();
+        await Task.Delay(300); // mosquitto_sub has subscribed by then (it connects in ~1 ms on loopback).
+
+        var pubInfo = new ProcessStartInfo("/bin/sh") { RedirectStandardError = true };
+        pubInfo.ArgumentList.Add("-c");
+        pubInfo.ArgumentList.Add($"exec {Tool("mosquitto_pub")} -h {uri.Host} -p {uri.Port} -V mqttv5 -q 0 -t {topic} -l < {input}");
+        var start = Stopwatch.GetTimestamp();
+        using var pub = Children.Start(pubInfo);
+        double peakSub = 0, peakPub = 0;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var sampler = Task.Run(async () =>
+        {
+            while (!sub.HasExited)
+            {
+                peakSub = Math.Max(peakSub, Zero(ProcFs.PeakRssMb(sub.Id)));
+                if (!pub.HasExited)
+                {
+                    peakPub = Math.Max(peakPub, Zero(ProcFs.PeakRssMb(pub.Id)));
+                }
+
+                await Task.Delay(20);
+            }
+        });
+        var timedOut = false;
+        try
+        {
+            await sub.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = true;
+        }
+
+        var end = Stopwatch.GetTimestamp();
+        await pub.WaitForExitAsync();
+        Children.Kill(sub);
+        Children.Forget(pub);
+        await sub.WaitForExitAsync();
+        await reading;
+        await sampler;
+        var cpu = ProcFs.ReapedChildrenCpuUs() - cpu0;
+        File.Delete(input);
+
+        var tally = new Tally(count);
+        foreach (var line in lines)
+        {
+            if (line.Length >= 16 && long.TryParse(line.AsSpan(0, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var seq))
+            {
+                tally.Record(seq);
+            }
+        }
+
+        return new RunResult
+        {
+            MsgPerSec = tally.Unique / ((end - start) / (double)Stopwatch.Frequency),
+            Missing = count - tally.Unique,
+            Duplicates = tally.Duplicates,
+            OutOfOrder = tally.OutOfOrder,
+            CpuUsPerMsg = cpu / count,
+            PeakWorkingSetMb = peakSub + peakPub,
+            Note = timedOut ? "mosquitto_sub timed out (messages lost)" : null,
+        };
+    }
+
+    static double Zero(double value) => double.IsNaN(value) ? 0 : value;
+
+    public Task<RunResult> LatencyAsync(string url, int rate, int warmup, int count) => Task.FromResult(RunResult.Skip("QoS 0 throughput reference only"));
+
+    public Task<RunResult> EnvelopeAsync(string url, int count) => Task.FromResult(RunResult.Skip("QoS 0 throughput reference only"));
+
+    public Task<RunResult> PostOfflineAsync(string url, int count) => Task.FromResult(RunResult.Skip("QoS 0 throughput reference only"));
+}

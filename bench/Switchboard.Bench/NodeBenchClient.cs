@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Switchboard.Bench;
+
+/// <summary>
+/// MQTT.js 5 through bench/node-peer/peer.js, one child process per run. CPU is read from /proc/&lt;pid&gt;/stat
+/// between the peer's "ready" line and its result line; peak RSS from /proc/&lt;pid&gt;/status (VmHWM).
+/// </summary>
+public sealed class NodeBenchClient : IBenchClient
+{
+    readonly string? _peerDirectory;
+    readonly string? _unavailable;
+
+    NodeBenchClient(string? peerDirectory, string? unavailable)
+    {
+        _peerDirectory = peerDirectory;
+        _unavailable = unavailable;
+    }
+
+    public string Name => "MQTT.js";
+
+    public string? Unavailable => _unavailable;
+
+    /// <summary>Finds bench/node-peer and runs <c>npm install</c> there when node_modules is missing.</summary>
+    public static async Task<NodeBenchClient> CreateAsync()
+    {
+        var directory = FindPeerDirectory();
+        if (directory is null)
+        {
+            return new NodeBenchClient(null, "bench/node-peer/peer.js not found");
+        }
+
+        if (!Directory.Exists(Path.Combine(directory, "node_modules", "mqtt")))
+        {
+            Console.Error.WriteLine($"installing MQTT.js: npm install in {directory}");
+            var (code, output) = await RunToEndAsync("npm", directory, TimeSpan.FromMinutes(3), "install", "--no-audit", "--no-fund");
+            if (code != 0)
+            {
+                return new NodeBenchClient(null, $"npm install failed ({code}): {output.Split('\n').LastOrDefault(l => l.Length > 0)}");
+            }
+        }
+
+        var (nodeCode, version) = await RunToEndAsync("node", directory, TimeSpan.FromSeconds(20), "--version");
+        return nodeCode == 0 ? new NodeBenchClient(directory, null) : new NodeBenchClient(null, "node not runnable");
+    }
+
+    static string? FindPeerDirectory()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "bench", "node-peer");
+                if (File.Exists(Path.Combine(candidate, "peer.js")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    static async Task<(int Code, string Output)> RunToEndAsync(string file, string directory, TimeSpan timeout, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        try
+        {
+            using var process = Children.Start(info);
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Children.Kill(process);
+                return (-1, "timed out");
+            }
+
+            Children.Forget(process);
+            return (process.ExitCode, await stdout + await stderr);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return (-1, ex.Message);
+        }
+    }
+
+    async Task<RunResult> RunPeerAsync(int messages, params string[] args)
+    {
+        if (_peerDirectory is null)
+        {
+            return RunResult.Skip($"MQTT.js skipped: {_unavailable}");
+        }
+
+        var info = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = _peerDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add("peer.js");
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Children.Start(info);
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+            var ready = await ReadJsonAsync(process, cts.Token);
+            if (ready.TryGetProperty("error", out var startError))
+            {
+                return RunResult.Skip($"MQTT.js peer failed: {startError.GetString()}");
+            }
+
+            var cpu0 = ProcFs.CpuUs(process.Id);
+            await process.StandardInput.WriteLineAsync("go");
+            await process.StandardInput.FlushAsync();
+            var result = await ReadJsonAsync(process, cts.Token);
+            var cpu1 = ProcFs.CpuUs(process.Id);
+            var peak = ProcFs.PeakRssMb(process.Id);
+            await process.StandardInput.WriteLineAsync("exit");
+            await process.StandardInput.FlushAsync();
+            if (result.TryGetProperty("error", out var error))
+            {
+                return RunResult.Skip($"MQTT.js peer failed: {error.GetString()}");
+            }
+
+            return new RunResult
+            {
+                MsgPerSec = Number(result, "msgPerSec"),
+                P50 = Number(result, "p50"),
+                P99 = Number(result, "p99"),
+                Max = Number(result, "max"),
+                Missing = (long)Zero(Number(result, "missing")),
+                Duplicates = (long)Zero(Number(result, "duplicates")),
+                OutOfOrder = (long)Zero(Number(result, "outOfOrder")),
+                CpuUsPerMsg = (cpu1 - cpu0) / messages,
+                PeakWorkingSetMb = peak,
+            };
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or JsonException or IOException)
+        {
+            Children.Kill(process);
+            var tail = (await stderr).Split('\n').LastOrDefault(l => l.Length > 0);
+            return RunResult.Skip($"MQTT.js peer failed: {ex.Message} {tail}");
+        }
+        finally
+        {
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            Children.Kill(process);
+        }
+    }
+
+    static double Zero(double value) => double.IsNaN(value) ? 0 : value;
+
+    static double Number(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN;
+
+    static async Task<JsonElement> ReadJsonAsync(Process process, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync(cancellationToken)
+                ?? throw new InvalidOperationException("the MQTT.js peer exited early");
+            if (line.StartsWith('{'))
+            {
+                return JsonDocument.Parse(line).RootElement.Clone();
+            }
+        }
+    }
+
+    static string S(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public Task<RunResult> ThroughputAsync(string url, int qos, int count) =>
+        RunPeerAsync(count, "throughput", "--url", url, "--topic", $"bench/{RunIds.Next()}/node", "--qos", S(qos), "--count", S(count), "--warmup", S(Math.Min(count, 5000)));
+
+    public Task<RunResult> LatencyAsync(string url, int rate, int warmup, int count) =>
+        RunPeerAsync(count, "latency", "--url", url, "--topic", $"bench/{RunIds.Next()}/node-lat", "--qos", "1", "--count", S(count), "--warmup", S(warmup), "--rate", S(rate));
+
+    public Task<RunResult> EnvelopeAsync(string url, int count) =>
+        RunPeerAsync(count, "envelope", "--url", url, "--topic", $"bench/{RunIds.Next()}/node-env", "--qos", "1", "--count", S(count), "--warmup", S(Math.Min(count, 5000)));
+
+    public Task<RunResult> PostOfflineAsync(string url, int count) =>
+        RunPeerAsync(count, "offline", "--url", url, "--topic", "bench/offline", "--qos", "1", "--count", S(count));
+}
