@@ -15,12 +15,16 @@ internal sealed record BrokerEndpoint(string Scheme, string Host, int Port, stri
 
     /// <summary>Parses <c>mqtt://</c>, <c>mqtts://</c>, <c>ws://</c> or <c>wss://</c> URLs, filling default ports.</summary>
     /// <exception cref="SwitchboardConfigurationException">The URL is malformed; the message names the setting and shows the URL with its password masked.</exception>
-    public static BrokerEndpoint Parse(string url, string setting = "Url")
+    /// <param name="url">The URL.</param>
+    /// <param name="label">How messages name the setting, e.g. <c>Url (MQTT_URL)</c>.</param>
+    /// <param name="setting">The setting reported in <see cref="SwitchboardConfigurationException.Setting"/>.</param>
+    public static BrokerEndpoint Parse(string url, string label = "Url", string? setting = null)
     {
+        setting ??= label;
         var shown = Secrets.MaskUrl(url);
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || !url.Contains("://", StringComparison.Ordinal))
         {
-            throw new SwitchboardConfigurationException(setting, shown, $"{setting}='{shown}' is not a valid broker URL; expected mqtt://host[:1883], mqtts://host[:8883], ws://host[:80]/mqtt or wss://host[:443]/mqtt.");
+            throw new SwitchboardConfigurationException(setting, shown, $"{label}='{shown}' is not a valid broker URL; expected mqtt://host[:1883], mqtts://host[:8883], ws://host[:80]/mqtt or wss://host[:443]/mqtt.");
         }
 
         var scheme = uri.Scheme.ToLowerInvariant();
@@ -30,19 +34,19 @@ internal sealed record BrokerEndpoint(string Scheme, string Host, int Port, stri
             "mqtts" or "ssl" or "tls" => (true, false, 8883),
             "ws" => (false, true, 80),
             "wss" => (true, true, 443),
-            _ => throw new SwitchboardConfigurationException(setting, shown, $"{setting}='{shown}' has an unsupported scheme '{uri.Scheme}'; use mqtt, mqtts, ws or wss."),
+            _ => throw new SwitchboardConfigurationException(setting, shown, $"{label}='{shown}' has an unsupported scheme '{uri.Scheme}'; use mqtt, mqtts, ws or wss."),
         };
 
         var host = uri.IdnHost.Trim('[', ']');
         if (string.IsNullOrEmpty(host))
         {
-            throw new SwitchboardConfigurationException(setting, shown, $"{setting}='{shown}' has no host name.");
+            throw new SwitchboardConfigurationException(setting, shown, $"{label}='{shown}' has no host name.");
         }
 
         var port = uri.IsDefaultPort || uri.Port < 0 ? defaultPort : uri.Port;
         if (port is < 1 or > 65535)
         {
-            throw new SwitchboardConfigurationException(setting, shown, $"{setting}='{shown}' has port {port}; it must be between 1 and 65535.");
+            throw new SwitchboardConfigurationException(setting, shown, $"{label}='{shown}' has port {port}; it must be between 1 and 65535.");
         }
 
         var path = uri.AbsolutePath;
@@ -53,7 +57,7 @@ internal sealed record BrokerEndpoint(string Scheme, string Host, int Port, stri
         }
         else if (!useWebSocket && path is not ("" or "/"))
         {
-            throw new SwitchboardConfigurationException(setting, shown, $"{setting}='{shown}' has a path '{path}', which only ws:// and wss:// URLs can have.");
+            throw new SwitchboardConfigurationException(setting, shown, $"{label}='{shown}' has a path '{path}', which only ws:// and wss:// URLs can have.");
         }
 
         string? user = null, password = null;

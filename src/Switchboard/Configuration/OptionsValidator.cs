@@ -12,7 +12,7 @@ internal static class OptionsValidator
             throw new SwitchboardConfigurationException(nameof(options.Url), null, $"Url ({OptionKeys.Url}) is not set. Set it to the broker address, e.g. mqtt://localhost:1883.");
         }
 
-        var endpoint = BrokerEndpoint.Parse(options.Url, $"Url ({OptionKeys.Url})");
+        var endpoint = BrokerEndpoint.Parse(options.Url, $"Url ({OptionKeys.Url})", nameof(options.Url));
         if (string.IsNullOrWhiteSpace(options.ClientId))
         {
             throw new SwitchboardConfigurationException(nameof(options.ClientId), options.ClientId, $"ClientId ({OptionKeys.ClientId}) is not set. Every service needs its own client id, e.g. memory-worker.");
@@ -68,7 +68,7 @@ internal static class OptionsValidator
 
         if ((options.TlsCertFile is null) != (options.TlsKeyFile is null))
         {
-            Fail(options.TlsCertFile is null ? nameof(options.TlsCertFile) : nameof(options.TlsKeyFile), options.TlsCertFile is null ? OptionKeys.TlsCertFile : OptionKeys.TlsKeyFile, null, "a client certificate needs both TlsCertFile and TlsKeyFile");
+            Fail(options.TlsCertFile is null ? nameof(options.TlsCertFile) : nameof(options.TlsKeyFile), options.TlsCertFile is null ? OptionKeys.TlsCertFile : OptionKeys.TlsKeyFile, options.TlsCertFile ?? options.TlsKeyFile, "is set without its partner: a client certificate needs both TlsCertFile and TlsKeyFile");
         }
 
         FileExists(nameof(options.TlsCaFile), OptionKeys.TlsCaFile, options.TlsCaFile);

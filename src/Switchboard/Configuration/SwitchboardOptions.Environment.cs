@@ -32,6 +32,9 @@ public sealed partial class SwitchboardOptions
         {
             var port = Get(OptionKeys.BrokerPort) is { } p ? ParseInt(OptionKeys.BrokerPort, p, 1, 65535) : 1883;
             url = $"mqtt://{(legacyHost.Contains(':', StringComparison.Ordinal) ? $"[{legacyHost}]" : legacyHost)}:{port}";
+
+            // Checked here so an error names the variable the user actually set.
+            BrokerEndpoint.Parse(url, $"{OptionKeys.BrokerHost}/{OptionKeys.BrokerPort} (as {url})", OptionKeys.BrokerHost);
         }
         else if (url is not null && Get(OptionKeys.BrokerPort) is { } p && legacyHost is null)
         {

@@ -44,6 +44,11 @@ internal static class EnvelopeCodec
     /// <summary>Writes Unix seconds with microsecond precision and always with a fraction, like Python's float.</summary>
     public static void WriteTimestamp(Utf8JsonWriter writer, double timestamp)
     {
+        if (!double.IsFinite(timestamp))
+        {
+            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp, "An envelope timestamp must be a finite number of Unix seconds.");
+        }
+
         var rounded = Math.Round(timestamp, 6);
         if (rounded == Math.Floor(rounded))
         {
@@ -90,7 +95,7 @@ internal static class EnvelopeCodec
                 }
                 else if (isTs)
                 {
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out ts))
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out ts) || !double.IsFinite(ts))
                     {
                         error = "'ts' is not a number";
                         return false;
