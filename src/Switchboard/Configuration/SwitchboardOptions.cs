@@ -120,6 +120,11 @@ public sealed partial class SwitchboardOptions
     /// <see cref="ReconnectMinDelay"/> and <see cref="ReconnectMaxDelay"/>.</summary>
     public IRetryPolicy? RetryPolicy { get; set; }
 
+    /// <summary>Checks every setting as the client's constructor does, without creating a client.</summary>
+    /// <exception cref="SwitchboardConfigurationException">A setting is missing or not allowed; the message names it
+    /// (property and environment variable), the bad value (passwords masked) and what is allowed.</exception>
+    public void Validate() => OptionsValidator.Validate(this);
+
     /// <summary>Returns a shallow copy.</summary>
     public SwitchboardOptions Clone() => (SwitchboardOptions)MemberwiseClone();
 
