@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Spectre.Console;
+using Switchboard.HomeAssistant;
+using Switchboard.Simulator;
 
 namespace Switchboard.Cli.Commands;
 
 /// <summary>
-/// <c>switchboard demo [--keep-running]</c>: zero setup. Starts the embedded broker, runs two services that exchange
-/// envelopes and a request/response, watches their health (including the shutdown), prints what happened, exits 0.
+/// <c>switchboard demo [--keep-running]</c>: zero setup. Starts the embedded broker and a simulated home, discovers it
+/// with a Home Assistant registry and turns a light on through it, runs two services that exchange envelopes and a
+/// request/response, watches their health (including the shutdown), prints what happened, exits 0.
 /// </summary>
 internal static class DemoCommand
 {
@@ -24,6 +27,30 @@ internal static class DemoCommand
         using var logging = ClientFactory.Logging(verbose);
         var events = new ConcurrentQueue<(TimeSpan At, string Who, string What)>();
         void Note(string who, string what) => events.Enqueue((clock.Elapsed, who, what));
+
+        // A simulated home announces itself through Home Assistant discovery; a registry finds it and drives a light.
+        await using var homeClient = new SwitchboardClient(Options(url, "simulated-home", health: true), logging);
+        await homeClient.ConnectAsync(cancellationToken);
+        await using var home = new SimulatedHome(homeClient, DefaultHome.Create(), loggerFactory: logging);
+        await home.StartAsync(cancellationToken);
+        await using var brainClient = new SwitchboardClient(Options(url, "house-brain", health: false), logging);
+        await brainClient.ConnectAsync(cancellationToken);
+        await using var registry = new HomeAssistantRegistry(brainClient, loggerFactory: logging);
+        await registry.StartAsync(cancellationToken);
+        await HomeView.SettleAsync(registry, HomeView.MaxSettle, cancellationToken);
+        var entities = HomeView.ByEntityId(registry);
+        AnsiConsole.Write(HomeView.Table(entities, $"Simulated home: {entities.Count} entities discovered by the registry"));
+        var lightOk = false;
+        if (entities.TryGetValue("light.kitchen", out var kitchen))
+        {
+            AnsiConsole.MarkupLineInterpolated($"light.kitchen before: [yellow]{HomeView.StateText(kitchen)}[/]; turning it on at brightness 180, 2700 K through the registry …");
+            await kitchen.AsLight().TurnOnAsync(new LightCommand { Brightness = 180, ColorTempKelvin = 2700 }, cancellationToken);
+            using var lightDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            lightDeadline.CancelAfter(TimeSpan.FromSeconds(5));
+            var state = await kitchen.WaitForStateAsync(s => s.IsOn == true && s.Brightness == 180, lightDeadline.Token);
+            lightOk = true;
+            AnsiConsole.MarkupLineInterpolated($"light.kitchen after:  [green]{HomeView.StateText(kitchen)}[/] (reported by the simulated light, {state.ColorMode})");
+        }
 
         // A monitor that sees every service's health, as an operator's dashboard would.
         var healthSeen = new ConcurrentDictionary<string, string>();
@@ -120,8 +147,8 @@ internal static class DemoCommand
         AnsiConsole.Write(new Table().Title("Client stats").AddColumns("client", "published", "received", "dropped", "errors", "reconnects", "state")
             .AddRow("assistant", stats.Published.ToString(), stats.Received.ToString(), stats.Dropped.ToString(), stats.PublishErrors.ToString(), stats.Reconnects.ToString(), stats.State.ToString())
             .AddRow("memory-worker", workerStats.Published.ToString(), workerStats.Received.ToString(), workerStats.Dropped.ToString(), workerStats.PublishErrors.ToString(), workerStats.Reconnects.ToString(), workerStats.State.ToString()));
-        var ok = reply.Data.Results.Count == 2 && healthSeen.Count >= 2;
-        AnsiConsole.MarkupLine(ok ? "[green]demo finished: envelopes, request/response and health all worked[/]" : "[red]demo finished with unexpected results[/]");
+        var ok = reply.Data.Results.Count == 2 && healthSeen.Count >= 2 && lightOk;
+        AnsiConsole.MarkupLine(ok ? "[green]demo finished: Home Assistant discovery and control, envelopes, request/response and health all worked[/]" : "[red]demo finished with unexpected results[/]");
         return ok ? ExitCodes.Ok : ExitCodes.Failed;
     }
 

@@ -32,4 +32,19 @@ internal static class ClientFactory
             o.TimestampFormat = "HH:mm:ss ";
         });
     });
+
+    /// <summary>
+    /// Logging for commands whose stdout is data (tables, JSON): everything on stderr, and only errors unless
+    /// <paramref name="verbose"/> (a misbehaving device on the broker is reported in the output, not as log noise).
+    /// </summary>
+    public static ILoggerFactory StderrLogging(bool verbose) => LoggerFactory.Create(b =>
+    {
+        b.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Error);
+        b.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    });
 }

@@ -109,7 +109,7 @@ internal static class DiscoveryConfigBuilder
             {
                 if (availability is not null)
                 {
-                    config["availability"] = availability.DeepClone();
+                    config["availability"] = MergeAvailability(config, availability);
                 }
 
                 config["device"] = deviceJson.DeepClone();
@@ -151,6 +151,50 @@ internal static class DiscoveryConfigBuilder
 
         payload["components"] = componentsJson;
         return new AnnouncedDevice(device, entities, $"{discoveryPrefix}/device/{device.Id}/config", payload);
+    }
+
+    /// <summary>
+    /// The health availability plus any the entity's <c>Config</c> brings (an <c>availability</c> list or a single
+    /// <c>availability_topic</c>), combined with <c>availability_mode: all</c> unless the config chose a mode: the
+    /// entity is available while the service is healthy and its own topic says so.
+    /// </summary>
+    private static JsonArray MergeAvailability(JsonObject config, JsonArray health)
+    {
+        var merged = new JsonArray();
+        if (config["availability"] is JsonArray own)
+        {
+            foreach (var entry in own)
+            {
+                merged.Add(entry?.DeepClone());
+            }
+        }
+        else if (config["availability_topic"] is JsonValue topic)
+        {
+            var entry = new JsonObject { ["topic"] = topic.DeepClone() };
+            foreach (var (from, to) in new[] { ("payload_available", "payload_available"), ("payload_not_available", "payload_not_available"), ("availability_template", "value_template") })
+            {
+                if (config[from] is { } value)
+                {
+                    entry[to] = value.DeepClone();
+                    config.Remove(from);
+                }
+            }
+
+            config.Remove("availability_topic");
+            merged.Add(entry);
+        }
+
+        if (merged.Count > 0 && !config.ContainsKey("availability_mode"))
+        {
+            config["availability_mode"] = "all";
+        }
+
+        foreach (var entry in health)
+        {
+            merged.Add(entry?.DeepClone());
+        }
+
+        return merged;
     }
 
     private static JsonObject DeviceJson(DeviceDescription device)
