@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 using Switchboard.IntegrationTests.Brokers;
 using Switchboard.IntegrationTests.Support;
+using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 
 namespace Switchboard.Hosting.Tests;
 

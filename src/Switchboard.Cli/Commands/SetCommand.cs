@@ -119,12 +119,12 @@ internal static class SetCommand
             case (HomeAssistantComponents.Light, _):
                 return PlanLight(entity, words, Number, Unknown);
             case (HomeAssistantComponents.Switch, "on" or "off" or "toggle"):
-            {
-                Exactly(1);
-                var on = words[0] == "toggle" ? entity.State.IsOn != true : words[0] == "on";
-                var control = entity.AsSwitch();
-                return (ct => on ? control.TurnOnAsync(ct) : control.TurnOffAsync(ct), s => s.IsOn == on);
-            }
+                {
+                    Exactly(1);
+                    var on = words[0] == "toggle" ? entity.State.IsOn != true : words[0] == "on";
+                    var control = entity.AsSwitch();
+                    return (ct => on ? control.TurnOnAsync(ct) : control.TurnOffAsync(ct), s => s.IsOn == on);
+                }
 
             case (HomeAssistantComponents.Cover, "open"):
                 Exactly(1);
@@ -136,25 +136,25 @@ internal static class SetCommand
                 Exactly(1);
                 return (ct => entity.AsCover().StopAsync(ct), s => s.Value is not ("opening" or "closing"));
             case (HomeAssistantComponents.Cover, "position"):
-            {
-                Exactly(2);
-                var position = (int)Number(1, 0, 100);
-                return (ct => entity.AsCover().SetPositionAsync(position, ct), s => s.Position is { } p && Math.Abs(p - position) <= 1);
-            }
+                {
+                    Exactly(2);
+                    var position = (int)Number(1, 0, 100);
+                    return (ct => entity.AsCover().SetPositionAsync(position, ct), s => s.Position is { } p && Math.Abs(p - position) <= 1);
+                }
 
             case (HomeAssistantComponents.Climate, "temperature"):
-            {
-                Exactly(2);
-                var temperature = Number(1);
-                return (ct => entity.AsClimate().SetTemperatureAsync(temperature, cancellationToken: ct), s => s.TargetTemperature is { } t && Math.Abs(t - temperature) <= 0.26);
-            }
+                {
+                    Exactly(2);
+                    var temperature = Number(1);
+                    return (ct => entity.AsClimate().SetTemperatureAsync(temperature, cancellationToken: ct), s => s.TargetTemperature is { } t && Math.Abs(t - temperature) <= 0.26);
+                }
 
             case (HomeAssistantComponents.Climate, "mode"):
-            {
-                Exactly(2);
-                var mode = Word(1);
-                return (ct => entity.AsClimate().SetHvacModeAsync(mode, ct), s => s.HvacMode == mode);
-            }
+                {
+                    Exactly(2);
+                    var mode = Word(1);
+                    return (ct => entity.AsClimate().SetHvacModeAsync(mode, ct), s => s.HvacMode == mode);
+                }
 
             case (HomeAssistantComponents.Climate, "on"):
                 Exactly(1);
@@ -169,24 +169,24 @@ internal static class SetCommand
                 Exactly(1);
                 return (ct => entity.AsFan().TurnOffAsync(ct), s => s.IsOn == false);
             case (HomeAssistantComponents.Fan, "percentage"):
-            {
-                Exactly(2);
-                var percentage = (int)Number(1, 0, 100);
-                return (ct => entity.AsFan().SetPercentageAsync(percentage, ct), s => percentage == 0 ? s.IsOn == false : s.Percentage is { } p && Math.Abs(p - percentage) <= 1);
-            }
+                {
+                    Exactly(2);
+                    var percentage = (int)Number(1, 0, 100);
+                    return (ct => entity.AsFan().SetPercentageAsync(percentage, ct), s => percentage == 0 ? s.IsOn == false : s.Percentage is { } p && Math.Abs(p - percentage) <= 1);
+                }
 
             case (HomeAssistantComponents.Fan, "preset"):
-            {
-                Exactly(2);
-                var preset = Word(1);
-                return (ct => entity.AsFan().SetPresetModeAsync(preset, ct), s => s.PresetMode == preset);
-            }
+                {
+                    Exactly(2);
+                    var preset = Word(1);
+                    return (ct => entity.AsFan().SetPresetModeAsync(preset, ct), s => s.PresetMode == preset);
+                }
 
             case (HomeAssistantComponents.Fan, "oscillate") when words.Count == 2 && words[1] is "on" or "off":
-            {
-                var oscillate = words[1] == "on";
-                return (ct => entity.AsFan().OscillateAsync(oscillate, ct), s => s.Oscillating == oscillate);
-            }
+                {
+                    var oscillate = words[1] == "on";
+                    return (ct => entity.AsFan().OscillateAsync(oscillate, ct), s => s.Oscillating == oscillate);
+                }
 
             case (HomeAssistantComponents.Lock, "lock"):
                 Exactly(1);
@@ -201,18 +201,18 @@ internal static class SetCommand
                 Exactly(1);
                 return (ct => entity.AsButton().PressAsync(ct), null);
             case (HomeAssistantComponents.Number, "value" or "set"):
-            {
-                Exactly(2);
-                var value = Number(1);
-                return (ct => entity.AsNumber().SetValueAsync(value, ct), s => s.NumericValue is { } v && Math.Abs(v - value) < 1e-6);
-            }
+                {
+                    Exactly(2);
+                    var value = Number(1);
+                    return (ct => entity.AsNumber().SetValueAsync(value, ct), s => s.NumericValue is { } v && Math.Abs(v - value) < 1e-6);
+                }
 
             case (HomeAssistantComponents.Select, "option"):
-            {
-                Exactly(2);
-                var option = words[1];
-                return (ct => entity.AsSelect().SelectOptionAsync(option, ct), s => s.Option == option);
-            }
+                {
+                    Exactly(2);
+                    var option = words[1];
+                    return (ct => entity.AsSelect().SelectOptionAsync(option, ct), s => s.Option == option);
+                }
 
             default:
                 throw Unknown();
