@@ -1,5 +1,6 @@
 using Switchboard.HomeAssistant.Tests.Payloads;
 using Switchboard.HomeAssistant.Tests.Support;
+using Switchboard.IntegrationTests.Support;
 
 namespace Switchboard.HomeAssistant.Tests.Discovery;
 

@@ -1,5 +1,6 @@
 using Switchboard.HomeAssistant.Tests.Payloads;
 using Switchboard.HomeAssistant.Tests.Support;
+using Switchboard.IntegrationTests.Support;
 
 namespace Switchboard.HomeAssistant.Tests.Integration;
 
@@ -21,12 +22,12 @@ public sealed class ControlTests
     ];
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task Every_control_call_publishes_what_home_assistant_publishes(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
-        await using var devices = await RawMqtt.ConnectAsync(broker, "devices");
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var devices = await RawMqttPeer.ConnectAsync(broker, "devices");
         foreach (var (topic, config) in Configs)
         {
             await devices.PublishAsync(topic, config, retain: true);
@@ -87,12 +88,12 @@ public sealed class ControlTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task The_simple_device_topics_of_the_python_services(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
-        await using var device = await RawMqtt.ConnectAsync(broker, "kitchen-light");
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var device = await RawMqttPeer.ConnectAsync(broker, "kitchen-light");
         await device.SubscribeAsync("smarthome/+/+/set");
         await device.SubscribeAsync("house/+/+/set");
         await device.PublishAsync("smarthome/light/kitchen/state", """{"state":"on","brightness":80}""", retain: true);

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.HomeAssistant.Tests.Support;
+using Switchboard.IntegrationTests.Faults;
+using Switchboard.IntegrationTests.Support;
 
 namespace Switchboard.HomeAssistant.Tests.Integration;
 
@@ -11,11 +13,11 @@ public sealed class DevicePublisherTests
     private const string DeviceId = "kitchen_node";
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task An_announced_device_is_discovered_controlled_and_reports_its_new_state(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
         await using var service = await Clients.ConnectAsync(broker, "kitchen-service");
         var publisher = new HomeAssistantDevicePublisher(service);
         var commands = new ConcurrentQueue<DeviceCommand>();
@@ -55,12 +57,12 @@ public sealed class DevicePublisherTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task A_crash_makes_the_entities_unavailable_through_the_will(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
-        await using var proxy = new TcpProxy(broker.Port);
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var proxy = TcpFaultProxy.For(broker);
         var service = new SwitchboardClient(new SwitchboardOptions
         {
             Url = proxy.Url,
@@ -83,7 +85,9 @@ public sealed class DevicePublisherTests
         var motion = await registry.WaitForEntityAsync("crashy_motion", cancellationToken: budget.Token).WithTimeout("the announced sensor");
         await Eventually.WaitAsync(() => motion.IsAvailable, "the ready health");
 
-        proxy.Sever();
+        // A crash: every connection reset, new ones refused, so the broker sees the client vanish without a DISCONNECT.
+        proxy.RefuseNew = true;
+        proxy.CutAll();
 
         await Eventually.WaitAsync(() => !motion.IsAvailable, "the broker publishes the will (ok:false, event lost)");
         await publisher.DisposeAsync();
@@ -91,16 +95,16 @@ public sealed class DevicePublisherTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task The_configs_use_the_health_topic_for_availability_and_are_sent_again_on_home_assistants_birth(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
         await using var service = await Clients.ConnectAsync(broker, "kitchen-service");
         await using var publisher = new HomeAssistantDevicePublisher(service);
         await publisher.AnnounceAsync(Kitchen(publisher, new ConcurrentQueue<DeviceCommand>()), cancellationToken: budget.Token);
         await publisher.PublishStateAsync(DeviceId, "temperature", "19.0", cancellationToken: budget.Token);
-        await using var homeAssistant = await RawMqtt.ConnectAsync(broker, "home-assistant");
+        await using var homeAssistant = await RawMqttPeer.ConnectAsync(broker, "home-assistant");
         await homeAssistant.SubscribeAsync("homeassistant/#");
         await homeAssistant.SubscribeAsync("smarthome/#");
 
@@ -134,11 +138,11 @@ public sealed class DevicePublisherTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task Removing_a_device_publishes_empty_retained_configs(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
         await using var service = await Clients.ConnectAsync(broker, "kitchen-service");
         await using var publisher = new HomeAssistantDevicePublisher(service);
         await publisher.AnnounceAsync(Kitchen(publisher, new ConcurrentQueue<DeviceCommand>()), cancellationToken: budget.Token);
@@ -146,7 +150,7 @@ public sealed class DevicePublisherTests
         await using var registry = new HomeAssistantRegistry(home);
         await registry.StartAsync(cancellationToken: budget.Token);
         await Eventually.WaitAsync(() => registry.Entities.Count == 3, "the three entities");
-        await using var observer = await RawMqtt.ConnectAsync(broker, "observer");
+        await using var observer = await RawMqttPeer.ConnectAsync(broker, "observer");
         await observer.SubscribeAsync("homeassistant/+/kitchen_node/+/config");
         await Eventually.WaitAsync(() => observer.Received.Count == 3, "the three retained configs");
         observer.Clear();
@@ -158,7 +162,7 @@ public sealed class DevicePublisherTests
         Assert.Empty(publisher.DeviceIds);
 
         // Nothing is left retained: a newcomer finds no config.
-        await using var newcomer = await RawMqtt.ConnectAsync(broker, "newcomer");
+        await using var newcomer = await RawMqttPeer.ConnectAsync(broker, "newcomer");
         await newcomer.SubscribeAsync("homeassistant/#");
         await newcomer.PublishAsync("probe/done", "x");
         await newcomer.SubscribeAsync("probe/#");
@@ -168,11 +172,11 @@ public sealed class DevicePublisherTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task A_device_can_be_announced_with_one_device_based_message(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
         await using var service = await Clients.ConnectAsync(broker, "kitchen-service");
         await using var publisher = new HomeAssistantDevicePublisher(service);
         var description = Kitchen(publisher, new ConcurrentQueue<DeviceCommand>(), deviceDiscovery: true);
@@ -196,11 +200,11 @@ public sealed class DevicePublisherTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task A_throwing_command_handler_is_logged_and_the_next_command_still_runs(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
         await using var service = await Clients.ConnectAsync(broker, "service");
         await using var publisher = new HomeAssistantDevicePublisher(service);
         var handled = new ConcurrentQueue<string>();

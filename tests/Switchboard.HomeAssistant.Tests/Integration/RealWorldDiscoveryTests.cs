@@ -1,5 +1,6 @@
 using Switchboard.HomeAssistant.Tests.Payloads;
 using Switchboard.HomeAssistant.Tests.Support;
+using Switchboard.IntegrationTests.Support;
 
 namespace Switchboard.HomeAssistant.Tests.Integration;
 
@@ -7,12 +8,12 @@ namespace Switchboard.HomeAssistant.Tests.Integration;
 public sealed class RealWorldDiscoveryTests
 {
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task Zigbee2mqtt_devices_are_discovered_with_live_state_and_availability(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
-        await using var z2m = await RawMqtt.ConnectAsync(broker, "z2m");
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var z2m = await RawMqttPeer.ConnectAsync(broker, "z2m");
         await z2m.PublishAsync(RealWorld.Z2mLightConfigTopic, RealWorld.Z2mLightConfig, retain: true);
         await z2m.PublishAsync(RealWorld.Z2mTemperatureConfigTopic, RealWorld.Z2mTemperatureConfig, retain: true);
         await z2m.PublishAsync(RealWorld.Z2mHumidityConfigTopic, RealWorld.Z2mHumidityConfig, retain: true);
@@ -59,12 +60,12 @@ public sealed class RealWorldDiscoveryTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task A_tasmota_relay_is_read_through_abbreviations_and_controlled_on_its_command_topic(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
-        await using var tasmota = await RawMqtt.ConnectAsync(broker, "tasmota_A1B2C3");
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var tasmota = await RawMqttPeer.ConnectAsync(broker, "tasmota_A1B2C3");
         await tasmota.SubscribeAsync("cmnd/tasmota_A1B2C3/#");
         await tasmota.PublishAsync(RealWorld.TasmotaRelayConfigTopic, RealWorld.TasmotaRelayConfig, retain: true);
         await tasmota.PublishAsync(RealWorld.TasmotaRssiConfigTopic, RealWorld.TasmotaRssiConfig, retain: true);
@@ -94,12 +95,12 @@ public sealed class RealWorldDiscoveryTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task A_device_based_payload_is_discovered_updated_and_removed(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
-        await using var device = await RawMqtt.ConnectAsync(broker, "bla2mqtt");
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var device = await RawMqttPeer.ConnectAsync(broker, "bla2mqtt");
         await device.PublishAsync(RealWorld.DeviceConfigTopic, RealWorld.DeviceConfig, retain: true);
         await device.PublishAsync("sensorBedroom/state", """{"temperature":19.5,"humidity":55}""", retain: true);
 
@@ -119,15 +120,15 @@ public sealed class RealWorldDiscoveryTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task Malformed_discovery_messages_are_counted_and_never_reach_the_client_as_handler_errors(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
         await using var client = await Clients.ConnectAsync(broker, "registry", health: false);
         await using var registry = new HomeAssistantRegistry(client);
         await registry.StartAsync(cancellationToken: budget.Token);
-        await using var publisher = await RawMqtt.ConnectAsync(broker, "garbage");
+        await using var publisher = await RawMqttPeer.ConnectAsync(broker, "garbage");
 
         await publisher.PublishAsync("homeassistant/switch/a/config", "{not json");
         await publisher.PublishAsync("homeassistant/switch/b/config", "[]");

@@ -1,5 +1,7 @@
 using Switchboard.HomeAssistant.Tests.Payloads;
 using Switchboard.HomeAssistant.Tests.Support;
+using Switchboard.IntegrationTests.Faults;
+using Switchboard.IntegrationTests.Support;
 
 namespace Switchboard.HomeAssistant.Tests.Integration;
 
@@ -7,12 +9,12 @@ namespace Switchboard.HomeAssistant.Tests.Integration;
 public sealed class RegistryConnectionTests
 {
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task A_registry_started_before_the_client_connects_fills_once_it_does(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
-        await using var tasmota = await RawMqtt.ConnectAsync(broker, "tasmota");
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var tasmota = await RawMqttPeer.ConnectAsync(broker, "tasmota");
         await tasmota.PublishAsync(RealWorld.TasmotaRelayConfigTopic, RealWorld.TasmotaRelayConfig, retain: true);
         await tasmota.PublishAsync(RealWorld.TasmotaLwt, "Online", retain: true);
         await tasmota.PublishAsync(RealWorld.TasmotaState, RealWorld.TasmotaStatePowerOn, retain: true);
@@ -27,13 +29,13 @@ public sealed class RegistryConnectionTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBroker.All), MemberType = typeof(TestBroker))]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task The_registry_keeps_following_state_after_the_connection_drops(string brokerName)
     {
-        using var budget = TestBudget.Start();
-        await using var broker = await TestBroker.StartAsync(brokerName);
-        await using var proxy = new TcpProxy(broker.Port);
-        await using var tasmota = await RawMqtt.ConnectAsync(broker, "tasmota");
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var proxy = TcpFaultProxy.For(broker);
+        await using var tasmota = await RawMqttPeer.ConnectAsync(broker, "tasmota");
         await tasmota.PublishAsync(RealWorld.TasmotaRelayConfigTopic, RealWorld.TasmotaRelayConfig, retain: true);
         await tasmota.PublishAsync(RealWorld.TasmotaLwt, "Online", retain: true);
         await using var client = new SwitchboardClient(new SwitchboardOptions
@@ -56,7 +58,7 @@ public sealed class RegistryConnectionTests
         await Eventually.WaitAsync(() => relay.State.IsOn == true, "the first state");
         var reconnects = client.GetStats().Reconnects;
 
-        proxy.DropConnections();
+        proxy.CutAll();
         await Eventually.WaitAsync(() => client.GetStats().Reconnects > reconnects && client.State == ConnectionState.Connected, "the client reconnects");
         await tasmota.PublishAsync(RealWorld.TasmotaState, RealWorld.TasmotaStatePowerOff);
 

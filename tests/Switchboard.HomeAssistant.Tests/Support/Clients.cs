@@ -1,9 +1,11 @@
+using Switchboard.IntegrationTests.Brokers;
+
 namespace Switchboard.HomeAssistant.Tests.Support;
 
 /// <summary>Connected Switchboard clients for integration tests.</summary>
 internal static class Clients
 {
-    public static async Task<SwitchboardClient> ConnectAsync(TestBroker broker, string clientId, bool health = true, string? topicPrefix = null)
+    public static async Task<SwitchboardClient> ConnectAsync(ITestBroker broker, string clientId, bool health = true, string? topicPrefix = null)
     {
         var client = new SwitchboardClient(new SwitchboardOptions
         {
