@@ -1,19 +1,41 @@
 using Switchboard.Bench;
 
-// Switchboard.Bench [--url mqtt://host:port] [--reps 3] [--messages 100000] [--quick] [--check]
-//                   [--clients switchboard,mqttnet,mqtt.js,mosquitto] [--scenarios qos0,qos1,latency,envelope,offline] [--no-warmup]
-//   default: private Mosquitto, Switchboard vs raw MQTTnet vs MQTT.js vs mosquitto_pub/sub, one markdown table.
-//   --quick: 20k messages, fewer latency samples (< 1 min).   --check: integrity only (exit 1 on loss/duplicates).
+const string Usage = """
+    Switchboard.Bench — Switchboard vs raw MQTTnet vs MQTT.js (bench/node-peer) vs mosquitto_pub/sub on a private Mosquitto.
+
+      dotnet run -c Release --project bench/Switchboard.Bench [-- options]
+
+      --quick                 20k messages, fewer latency/envelope samples (under a minute)
+      --check                 integrity only: Switchboard, 2k messages at QoS 0 and 1; exit 1 on loss (QoS 1) or duplicates
+      --url mqtt://host:port  use this broker instead of starting a private Mosquitto
+      --reps N                interleaved repetitions (default 3); the table shows medians
+      --messages N            messages per throughput run (default 100000, --quick 20000)
+      --latency-messages N    latency samples (default 3000, --quick 1000), after a warm-up
+      --rate N                latency publish rate, msg/s (default 1000)
+      --envelope-messages N   envelope events per run (default 50000, --quick 10000)
+      --offline-messages N    Post calls while disconnected (default 100000, --quick 20000)
+      --clients a,b           only clients whose name contains one of these (switchboard, mqttnet, mqtt.js, mosquitto)
+      --scenarios a,b         only these scenarios: qos0, qos1, latency, envelope, offline
+      --no-warmup             skip the unrecorded JIT warm-up of the in-process clients
+      --alloc-profile         also print, per in-process run, the allocated types (sampled) as bytes per message
+    """;
+
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 0; i < args.Length; i++)
 {
     if (!args[i].StartsWith("--", StringComparison.Ordinal))
     {
-        Console.Error.WriteLine($"unexpected argument '{args[i]}'");
+        Console.Error.WriteLine($"unexpected argument '{args[i]}'\n{Usage}");
         return 2;
     }
 
     options[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+}
+
+if (options.ContainsKey("help"))
+{
+    Console.WriteLine(Usage);
+    return 0;
 }
 
 int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
@@ -42,5 +64,6 @@ var settings = new BenchSettings(
     Clients = options.TryGetValue("clients", out var c) ? c.Split(',') : null,
     Scenarios = options.TryGetValue("scenarios", out var sc) ? sc.Split(',') : null,
     Warmup = !options.ContainsKey("no-warmup"),
+    AllocationProfile = options.ContainsKey("alloc-profile"),
 };
 return await Harness.RunAsync(settings);

@@ -157,6 +157,8 @@ async function throughput(envelope) {
     finished.then(() => clearInterval(iv));
   })]);
   const seconds = Number(tally.last - t0) / 1e9;
+  // Let the last acknowledgements arrive before closing (a forced close fails their callbacks).
+  await Promise.race([pubDone, new Promise((r) => setTimeout(r, 5000))]);
   out({ delivered: tally.unique, missing: count - tally.unique, duplicates: tally.dup, outOfOrder: tally.ooo, seconds, msgPerSec: tally.unique / seconds });
   pub.end(true); sub.end(true);
 }
@@ -193,6 +195,7 @@ async function latency() {
     tick();
   });
   await Promise.race([finished, new Promise((r) => setTimeout(r, 5000))]);
+  for (let waited = 0; inflight > 0 && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
   lat.sort((a, b) => a - b);
   out({ delivered: lat.length, missing: count - lat.length, p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat.length ? lat[lat.length - 1] : 0 });
   pub.end(true); sub.end(true);

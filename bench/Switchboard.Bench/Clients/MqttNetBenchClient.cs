@@ -8,14 +8,15 @@ using MQTTnet.Protocol;
 namespace Switchboard.Bench;
 
 /// <summary>
-/// Raw MQTTnet 5 used well: a publish window of 100 (SemaphoreSlim) so acknowledgements overlap, one prebuilt
-/// MqttApplicationMessage per message (no builder), the subscriber on ApplicationMessageReceivedAsync with auto-ack.
+/// Raw MQTTnet 5 used well: a publish window of 100 concurrent PublishAsync calls (SemaphoreSlim) so QoS 1
+/// acknowledgements overlap and QoS 0 writes pipeline behind MQTTnet's send lock, one MqttApplicationMessage per
+/// message built without the builder, the subscriber on ApplicationMessageReceivedAsync with auto-ack.
 /// </summary>
 public sealed class MqttNetBenchClient : IBenchClient
 {
     const int Window = 100;
 
-    public string Name => "raw MQTTnet";
+    public string Name => ResultTable.RawMqttNet;
 
     static async Task<IMqttClient> ConnectAsync(string url, string clientId)
     {
@@ -49,47 +50,6 @@ public sealed class MqttNetBenchClient : IBenchClient
         QualityOfServiceLevel = qos,
     };
 
-    /// <summary>Publishes with at most <see cref="Window"/> outstanding; returns when all completed.</summary>
-    sealed class WindowedPublisher(IMqttClient client)
-    {
-        readonly SemaphoreSlim _window = new(Window, Window);
-        int _failures;
-
-        public int Failures => _failures;
-
-        public async ValueTask PublishAsync(MqttApplicationMessage message)
-        {
-            await _window.WaitAsync();
-            _ = Send(message);
-        }
-
-        async Task Send(MqttApplicationMessage message)
-        {
-            try
-            {
-                await client.PublishAsync(message);
-            }
-            catch (Exception)
-            {
-                Interlocked.Increment(ref _failures);
-            }
-            finally
-            {
-                _window.Release();
-            }
-        }
-
-        public async Task DrainAsync()
-        {
-            for (var i = 0; i < Window; i++)
-            {
-                await _window.WaitAsync();
-            }
-
-            _window.Release(Window);
-        }
-    }
-
     public async Task<RunResult> ThroughputAsync(string url, int qos, int count)
     {
         var id = RunIds.Next();
@@ -102,7 +62,7 @@ public sealed class MqttNetBenchClient : IBenchClient
 
         var meter = Meter.Start();
         var start = Stopwatch.GetTimestamp();
-        var publisher = new WindowedPublisher(pub);
+        var publisher = new MqttNetWindowedPublisher(pub, Window);
         var publishing = Task.Run(async () =>
         {
             for (var i = 0; i < count; i++)
@@ -112,7 +72,7 @@ public sealed class MqttNetBenchClient : IBenchClient
 
             await publisher.DrainAsync();
         });
-        await tally.WaitAsync(publishing, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(120));
+        await tally.WaitAsync(publishing, DeliveryWait.Benchmark);
         var reading = meter.Stop();
         await publishing;
         await DisconnectAsync(pub, sub);
@@ -127,7 +87,7 @@ public sealed class MqttNetBenchClient : IBenchClient
         using var sub = await ConnectAsync(url, $"mn-sub-{id}");
         var recorder = new LatencyRecorder(warmup, count);
         await SubscribeAsync(sub, topic, MqttQualityOfServiceLevel.AtLeastOnce, m => recorder.Record(m.Payload.FirstSpan));
-        var publisher = new WindowedPublisher(pub);
+        var publisher = new MqttNetWindowedPublisher(pub, Window);
         Meter? meter = null;
         await Pacer.RunAsync(rate, warmup + count, i =>
         {
@@ -160,7 +120,7 @@ public sealed class MqttNetBenchClient : IBenchClient
 
         var meter = Meter.Start();
         var start = Stopwatch.GetTimestamp();
-        var publisher = new WindowedPublisher(pub);
+        var publisher = new MqttNetWindowedPublisher(pub, Window);
         var publishing = Task.Run(async () =>
         {
             for (var i = 0; i < count; i++)
@@ -172,7 +132,7 @@ public sealed class MqttNetBenchClient : IBenchClient
 
             await publisher.DrainAsync();
         });
-        await tally.WaitAsync(publishing, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(120));
+        await tally.WaitAsync(publishing, DeliveryWait.Benchmark);
         var reading = meter.Stop();
         await publishing;
         await DisconnectAsync(pub, sub);

@@ -2,9 +2,16 @@ using System.Diagnostics;
 
 namespace Switchboard.Bench;
 
-/// <summary>Switchboard: Post + FlushAsync on one connection, SubscribeAsync on another.</summary>
-public sealed class SwitchboardBenchClient : IBenchClient
+/// <summary>
+/// Switchboard: <c>Post</c> (throughput, latency) or <c>PublishEventAsync</c> (envelopes) on one connection, then
+/// <c>FlushAsync</c>; <c>SubscribeAsync</c> / <c>SubscribeEventsAsync</c> on another. Queue large enough that the
+/// Wait overflow policy never refuses a <c>Post</c>.
+/// </summary>
+/// <param name="deliveryWait">How long a throughput run waits for late deliveries (<see cref="DeliveryWait.Benchmark"/> by default).</param>
+public sealed class SwitchboardBenchClient(DeliveryWait? deliveryWait = null) : IBenchClient
 {
+    private readonly DeliveryWait _deliveryWait = deliveryWait ?? DeliveryWait.Benchmark;
+
     public string Name => "Switchboard";
 
     static SwitchboardOptions Options(string url, string clientId, int queueCapacity) => new()
@@ -13,6 +20,7 @@ public sealed class SwitchboardBenchClient : IBenchClient
         ClientId = clientId,
         MaxInflight = 100,
         QueueCapacity = queueCapacity,
+        OverflowPolicy = OverflowPolicy.Wait,
         DrainTimeout = TimeSpan.FromSeconds(1),
     };
 
@@ -51,7 +59,7 @@ public sealed class SwitchboardBenchClient : IBenchClient
         }
 
         var flushed = pub.FlushAsync();
-        await tally.WaitAsync(flushed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(120));
+        await tally.WaitAsync(flushed, _deliveryWait);
         var reading = meter.Stop();
         return tally.Throughput(start, reading) with { Note = refused > 0 ? $"{refused} refused by Post" : null };
     }
@@ -107,7 +115,7 @@ public sealed class SwitchboardBenchClient : IBenchClient
             tasks[i] = pub.PublishEventAsync(topic, "bench.event", new EventData(i, Stopwatch.GetTimestamp()), BenchJson.Default.EventData, qos: Qos.AtLeastOnce);
         }
 
-        await tally.WaitAsync(Task.WhenAll(tasks), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(120));
+        await tally.WaitAsync(Task.WhenAll(tasks), _deliveryWait);
         var reading = meter.Stop();
         return tally.Throughput(start, reading);
     }

@@ -5,8 +5,9 @@ using System.Text.Json;
 namespace Switchboard.Bench;
 
 /// <summary>
-/// MQTT.js 5 through bench/node-peer/peer.js, one child process per run. CPU is read from /proc/&lt;pid&gt;/stat
-/// between the peer's "ready" line and its result line; peak RSS from /proc/&lt;pid&gt;/status (VmHWM).
+/// MQTT.js 5 through bench/node-peer/peer.js, one child process per run (<c>node peer.js &lt;mode&gt; …</c>, one JSON
+/// result line on stdout). CPU (/proc/&lt;pid&gt;/stat utime + stime, 10 ms ticks) and context switches
+/// (/proc/&lt;pid&gt;/task/*/status) are read between the peer's "ready" line and its result line; peak RSS is VmHWM.
 /// </summary>
 public sealed class NodeBenchClient : IBenchClient
 {
@@ -19,11 +20,14 @@ public sealed class NodeBenchClient : IBenchClient
         _unavailable = unavailable;
     }
 
-    public string Name => "MQTT.js";
+    public string Name => ResultTable.MqttJs;
 
     public string? Unavailable => _unavailable;
 
-    /// <summary>Finds bench/node-peer and runs <c>npm install</c> there when node_modules is missing.</summary>
+    /// <summary>
+    /// Finds bench/node-peer and, when its node_modules is missing, installs it: <c>npm ci</c> (exactly the committed
+    /// package-lock.json), or <c>npm install</c> when there is no lock file. Any failure makes the MQTT.js rows a note.
+    /// </summary>
     public static async Task<NodeBenchClient> CreateAsync()
     {
         var directory = FindPeerDirectory();
@@ -34,15 +38,16 @@ public sealed class NodeBenchClient : IBenchClient
 
         if (!Directory.Exists(Path.Combine(directory, "node_modules", "mqtt")))
         {
-            Console.Error.WriteLine($"installing MQTT.js: npm install in {directory}");
-            var (code, output) = await RunToEndAsync("npm", directory, TimeSpan.FromMinutes(3), "install", "--no-audit", "--no-fund");
+            var command = File.Exists(Path.Combine(directory, "package-lock.json")) ? "ci" : "install";
+            Console.Error.WriteLine($"installing MQTT.js: npm {command} --prefix {directory}");
+            var (code, output) = await RunToEndAsync("npm", directory, TimeSpan.FromMinutes(3), command, "--prefix", directory, "--no-audit", "--no-fund");
             if (code != 0)
             {
-                return new NodeBenchClient(null, $"npm install failed ({code}): {output.Split('\n').LastOrDefault(l => l.Length > 0)}");
+                return new NodeBenchClient(null, $"npm {command} failed ({code}): {output.Split('\n').LastOrDefault(l => l.Length > 0)}");
             }
         }
 
-        var (nodeCode, version) = await RunToEndAsync("node", directory, TimeSpan.FromSeconds(20), "--version");
+        var (nodeCode, _) = await RunToEndAsync("node", directory, TimeSpan.FromSeconds(20), "--version");
         return nodeCode == 0 ? new NodeBenchClient(directory, null) : new NodeBenchClient(null, "node not runnable");
     }
 
@@ -73,7 +78,7 @@ public sealed class NodeBenchClient : IBenchClient
 
         try
         {
-            using var process = Children.Start(info);
+            using var process = ChildProcesses.Start(info);
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             using var cts = new CancellationTokenSource(timeout);
@@ -83,11 +88,11 @@ public sealed class NodeBenchClient : IBenchClient
             }
             catch (OperationCanceledException)
             {
-                Children.Kill(process);
+                ChildProcesses.Kill(process);
                 return (-1, "timed out");
             }
 
-            Children.Forget(process);
+            ChildProcesses.Forget(process);
             return (process.ExitCode, await stdout + await stderr);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
@@ -116,7 +121,7 @@ public sealed class NodeBenchClient : IBenchClient
             info.ArgumentList.Add(arg);
         }
 
-        using var process = Children.Start(info);
+        using var process = ChildProcesses.Start(info);
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
@@ -127,12 +132,12 @@ public sealed class NodeBenchClient : IBenchClient
                 return RunResult.Skip($"MQTT.js peer failed: {startError.GetString()}");
             }
 
-            var cpu0 = ProcFs.CpuUs(process.Id);
+            var usage0 = ResourceUsage.Of(process.Id);
             await process.StandardInput.WriteLineAsync("go");
             await process.StandardInput.FlushAsync();
             var result = await ReadJsonAsync(process, cts.Token);
-            var cpu1 = ProcFs.CpuUs(process.Id);
-            var peak = ProcFs.PeakRssMb(process.Id);
+            var usage = ResourceUsage.Of(process.Id) - usage0;
+            var peak = PeakRss.Of(process.Id);
             await process.StandardInput.WriteLineAsync("exit");
             await process.StandardInput.FlushAsync();
             if (result.TryGetProperty("error", out var error))
@@ -149,13 +154,14 @@ public sealed class NodeBenchClient : IBenchClient
                 Missing = (long)Zero(Number(result, "missing")),
                 Duplicates = (long)Zero(Number(result, "duplicates")),
                 OutOfOrder = (long)Zero(Number(result, "outOfOrder")),
-                CpuUsPerMsg = (cpu1 - cpu0) / messages,
+                CpuUsPerMsg = usage.CpuUs / messages,
+                ContextSwitchesPerMsg = usage.ContextSwitches / (double)messages,
                 PeakWorkingSetMb = peak,
             };
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or JsonException or IOException)
         {
-            Children.Kill(process);
+            ChildProcesses.Kill(process);
             var tail = (await stderr).Split('\n').LastOrDefault(l => l.Length > 0);
             return RunResult.Skip($"MQTT.js peer failed: {ex.Message} {tail}");
         }
@@ -170,7 +176,7 @@ public sealed class NodeBenchClient : IBenchClient
             {
             }
 
-            Children.Kill(process);
+            ChildProcesses.Kill(process);
         }
     }
 

@@ -6,13 +6,15 @@ namespace Switchboard.Bench;
 
 /// <summary>
 /// mosquitto_pub -l (one message per stdin line) and mosquitto_sub -C N: the C reference at QoS 0. Payloads are 64
-/// text bytes (16 hex digits of sequence + padding) because -l is line based. CPU = getrusage(RUSAGE_CHILDREN) delta
+/// text bytes (16 hex digits of sequence + padding) because -l is line based. CPU and context switches = getrusage(RUSAGE_CHILDREN) delta
 /// (both children are reaped inside the window); peak RSS = sum of the two VmHWM values sampled while they run.
 /// Rate = pub process start → sub exit (includes mosquitto_pub's own start-up, a few ms).
 /// </summary>
-public sealed class MosquittoClientsBench : IBenchClient
+public sealed class MosquittoCliBenchClient : IBenchClient
 {
-    public string Name => "mosquitto_pub/sub";
+    public const string ClientName = "mosquitto_pub/sub";
+
+    public string Name => ClientName;
 
     static string Tool(string name)
     {
@@ -48,7 +50,7 @@ public sealed class MosquittoClientsBench : IBenchClient
             await File.WriteAllTextAsync(input, text.ToString());
         }
 
-        var cpu0 = ProcFs.ReapedChildrenCpuUs();
+        var usage0 = ResourceUsage.ReapedChildren();
         var subInfo = new ProcessStartInfo(Tool("mosquitto_sub")) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "-h", uri.Host, "-p", uri.Port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "0", "-t", topic, "-C", count.ToString(CultureInfo.InvariantCulture), "-i", $"mosq-sub-{RunIds.Next()}" })
         {
@@ -58,7 +60,7 @@ public sealed class MosquittoClientsBench : IBenchClient
         Process sub;
         try
         {
-            sub = Children.Start(subInfo);
+            sub = ChildProcesses.Start(subInfo);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
@@ -81,17 +83,17 @@ public sealed class MosquittoClientsBench : IBenchClient
         pubInfo.ArgumentList.Add("-c");
         pubInfo.ArgumentList.Add($"exec {Tool("mosquitto_pub")} -h {uri.Host} -p {uri.Port} -V mqttv5 -q 0 -t {topic} -l < {input}");
         var start = Stopwatch.GetTimestamp();
-        using var pub = Children.Start(pubInfo);
+        using var pub = ChildProcesses.Start(pubInfo);
         double peakSub = 0, peakPub = 0;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var sampler = Task.Run(async () =>
         {
             while (!sub.HasExited)
             {
-                peakSub = Math.Max(peakSub, Zero(ProcFs.PeakRssMb(sub.Id)));
+                peakSub = Math.Max(peakSub, Zero(PeakRss.Of(sub.Id)));
                 if (!pub.HasExited)
                 {
-                    peakPub = Math.Max(peakPub, Zero(ProcFs.PeakRssMb(pub.Id)));
+                    peakPub = Math.Max(peakPub, Zero(PeakRss.Of(pub.Id)));
                 }
 
                 await Task.Delay(20);
@@ -109,12 +111,12 @@ public sealed class MosquittoClientsBench : IBenchClient
 
         var end = Stopwatch.GetTimestamp();
         await pub.WaitForExitAsync();
-        Children.Kill(sub);
-        Children.Forget(pub);
+        ChildProcesses.Kill(sub);
+        ChildProcesses.Forget(pub);
         await sub.WaitForExitAsync();
         await reading;
         await sampler;
-        var cpu = ProcFs.ReapedChildrenCpuUs() - cpu0;
+        var usage = ResourceUsage.ReapedChildren() - usage0;
         File.Delete(input);
 
         var tally = new Tally(count);
@@ -132,7 +134,8 @@ public sealed class MosquittoClientsBench : IBenchClient
             Missing = count - tally.Unique,
             Duplicates = tally.Duplicates,
             OutOfOrder = tally.OutOfOrder,
-            CpuUsPerMsg = cpu / count,
+            CpuUsPerMsg = usage.CpuUs / count,
+            ContextSwitchesPerMsg = usage.ContextSwitches / (double)count,
             PeakWorkingSetMb = peakSub + peakPub,
             Note = timedOut ? "mosquitto_sub timed out (messages lost)" : null,
         };

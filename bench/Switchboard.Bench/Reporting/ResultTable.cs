@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+
+namespace Switchboard.Bench;
+
+/// <summary>The one markdown table: a row per scenario and client, with ratios to MQTT.js and to raw MQTTnet.</summary>
+public static class ResultTable
+{
+    public const string MqttJs = "MQTT.js";
+    public const string RawMqttNet = "raw MQTTnet";
+
+    public static string Render(IReadOnlyDictionary<(Scenario, string), List<RunResult>> results, IReadOnlyList<string> clients, BenchSettings settings)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| scenario | client | msg/s | p50 µs | p99 µs | max µs | CPU µs/msg | ctx sw/msg | peak WS MB | alloc B/msg | lost / dup / out-of-order | ×MQTT.js | ×MQTTnet | notes |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
+        foreach (var scenario in Enum.GetValues<Scenario>())
+        {
+            var summaries = clients
+                .Where(c => results.ContainsKey((scenario, c)))
+                .ToDictionary(c => c, c => RowSummary.Of(results[(scenario, c)]));
+            foreach (var (client, summary) in summaries)
+            {
+                // A reference tool that does not take part in a scenario gets no row at all.
+                if (summary.Skipped && client == MosquittoCliBenchClient.ClientName)
+                {
+                    continue;
+                }
+
+                text.Append(CultureInfo.InvariantCulture, $"| {scenario.Title(settings)} | {client} | ");
+                if (summary.Skipped)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"– | – | – | – | – | – | – | – | – | – | – | {summary.Note} |");
+                    continue;
+                }
+
+                var m = summary.Median;
+                var integrity = scenario == Scenario.PostOffline ? "–" : $"{summary.Missing} / {summary.Duplicates} / {summary.OutOfOrder}";
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"{F(m.MsgPerSec, "0")} | {F(m.P50, "0.0")} | {F(m.P99, "0.0")} | {F(m.Max, "0")} | {F(m.CpuUsPerMsg, "0.00")} | " +
+                    $"{F(m.ContextSwitchesPerMsg, "0.00")} | {F(m.PeakWorkingSetMb, "0")} | {F(m.AllocBytesPerMsg, "0")} | {integrity} | " +
+                    $"{Ratio(scenario, client, summary, MqttJs, summaries)} | {Ratio(scenario, client, summary, RawMqttNet, summaries)} | {summary.Note} |");
+            }
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    /// <summary>Main figure (msg/s, or p50 for latency-like rows) over the reference's, CPU ratio in brackets.</summary>
+    private static string Ratio(Scenario scenario, string client, RowSummary summary, string reference, Dictionary<string, RowSummary> summaries)
+    {
+        if (client == reference)
+        {
+            return "1.00";
+        }
+
+        if (summaries.GetValueOrDefault(reference) is not { Skipped: false } other)
+        {
+            return "–";
+        }
+
+        double Main(RunResult r) => scenario.ComparesLatency() ? r.P50 : r.MsgPerSec;
+        var main = Main(summary.Median) / Main(other.Median);
+        var cpu = summary.Median.CpuUsPerMsg / other.Median.CpuUsPerMsg;
+        return double.IsNaN(main) ? "–" : string.Create(CultureInfo.InvariantCulture, $"{main:0.00} ({F(cpu, "0.00")})");
+    }
+
+    private static string F(double value, string format) => double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);
+}

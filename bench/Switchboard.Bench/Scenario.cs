@@ -1,0 +1,38 @@
+namespace Switchboard.Bench;
+
+/// <summary>The measured scenarios, in table order.</summary>
+public enum Scenario
+{
+    ThroughputQos0,
+    ThroughputQos1,
+    Latency,
+    Envelope,
+    PostOffline,
+}
+
+public static class ScenarioNames
+{
+    /// <summary>The name used by <c>--scenarios</c>.</summary>
+    public static string Key(this Scenario scenario) => scenario switch
+    {
+        Scenario.ThroughputQos0 => "qos0",
+        Scenario.ThroughputQos1 => "qos1",
+        Scenario.Latency => "latency",
+        Scenario.Envelope => "envelope",
+        _ => "offline",
+    };
+
+    /// <summary>The row title in the table.</summary>
+    public static string Title(this Scenario scenario, BenchSettings s) => scenario switch
+    {
+        Scenario.ThroughputQos0 => $"throughput QoS 0, {s.Messages / 1000}k × 64 B",
+        Scenario.ThroughputQos1 => $"throughput QoS 1 (100 in flight), {s.Messages / 1000}k × 64 B",
+        Scenario.Latency => $"latency QoS 1 at {s.Rate} msg/s, {s.LatencyMessages} samples",
+        Scenario.Envelope => $"envelope events QoS 1, {s.EnvelopeMessages / 1000}k",
+        Scenario.PostOffline => $"Post while disconnected, {s.OfflineMessages / 1000}k calls",
+        _ => scenario.ToString(),
+    };
+
+    /// <summary>Latency-like scenarios compare p50 (lower is better); the others msg/s.</summary>
+    public static bool ComparesLatency(this Scenario scenario) => scenario is Scenario.Latency or Scenario.PostOffline;
+}
