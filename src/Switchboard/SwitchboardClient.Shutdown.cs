@@ -49,7 +49,7 @@ public sealed partial class SwitchboardClient
 
         var undelivered = _queue.Close(ExceptionFactory.ShutDown);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_pumpTask, _dispatchTask, _heartbeatTask ?? Task.CompletedTask).ConfigureAwait(false);
+        await Task.WhenAll(_pumpTask, _dispatcher.StopAsync(), _heartbeatTask ?? Task.CompletedTask).ConfigureAwait(false);
         undelivered.AddRange(_pump.TakeInflight());
 
         // Sends cancelled by the stop put their messages back into the (closed) queue: collect them too.
@@ -74,7 +74,6 @@ public sealed partial class SwitchboardClient
         }
 
         await _supervisor.StopAsync(cancellationToken).ConfigureAwait(false);
-        _dispatcher.Complete();
         _stateEvents.Writer.TryComplete();
         await _eventsTask.ConfigureAwait(false);
         _metrics.Dispose();

@@ -30,7 +30,6 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Channel<ConnectionStateChangedEventArgs> _stateEvents = Channel.CreateUnbounded<ConnectionStateChangedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pumpTask;
-    private readonly Task _dispatchTask;
     private readonly Task _eventsTask;
     private readonly Lock _lifecycle = new();
     private Task? _heartbeatTask;
@@ -50,7 +49,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Switchboard");
         var o = _settings.Options;
         _outbox = o.OutboxPath is null ? null : DurableOutbox.Open(o.OutboxPath, _settings.ClientId, _logger);
-        _queue = new OutgoingQueue(o.QueueCapacity, o.OverflowPolicy, OnDropped, _outbox);
+        _queue = new OutgoingQueue(o.QueueCapacity, o.OverflowPolicy, OnDropped, _outbox, _time);
         if (_outbox is not null)
         {
             // What a previous process accepted but never got acknowledged goes out first, in its original order.
@@ -58,7 +57,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         }
 
         _dedupe = o.DedupeTtl > TimeSpan.Zero ? new DedupeCache(o.DedupeTtl, o.DedupeMaxEntries, _time) : null;
-        _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession);
+        _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession, _stopping.Token);
         _supervisor = new ConnectionSupervisor(_settings, _time, _logger, _counters, new SupervisorCallbacks
         {
             OnMessageAsync = OnMessageReceivedAsync,
@@ -75,7 +74,6 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
 
         _metrics = new SwitchboardMetrics(meterFactory, _settings.ClientId, _counters, () => _queue.Count, () => _dispatcher.Count, () => _supervisor.State);
         _pumpTask = Task.Run(() => _pump.RunAsync(_stopping.Token));
-        _dispatchTask = Task.Run(() => _dispatcher.RunAsync(_stopping.Token));
         _eventsTask = Task.Run(RaiseStateEventsAsync);
     }
 

@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(23, LogLevel.Debug, "Duplicate envelope on {Topic} suppressed")]
     public static partial void DuplicateSuppressed(ILogger logger, string topic);
 
+    [LoggerMessage(24, LogLevel.Error, "Dispatching received messages failed; the messages of this batch stay unacknowledged")]
+    public static partial void DispatchFailed(ILogger logger, Exception error);
+
     [LoggerMessage(30, LogLevel.Warning, "Request handler for {Topic} threw; no reply sent")]
     public static partial void ResponderFailed(ILogger logger, string topic, Exception error);
 

@@ -7,6 +7,9 @@ namespace Switchboard;
 /// </summary>
 internal sealed class OutgoingQueue
 {
+    // Longer than the gaps inside a burst of publishes, far shorter than those of a sensor or a request stream.
+    private static readonly TimeSpan IdleBeforeInlineWake = TimeSpan.FromMicroseconds(200);
+
     private readonly Lock _lock = new();
     private readonly LinkedList<OutgoingMessage> _items = new();
     private readonly Queue<TaskCompletionSource> _waitingWriters = new();
@@ -14,12 +17,18 @@ internal sealed class OutgoingQueue
     private readonly OverflowPolicy _policy;
     private readonly Action<OutgoingMessage> _onDropped;
     private readonly DurableOutbox? _outbox;
-    private TaskCompletionSource? _waitingReader;
+    private readonly ReaderWakeup _reader;
     private long _sequence;
     private Func<Exception>? _closedError;
 
-    public OutgoingQueue(int capacity, OverflowPolicy policy, Action<OutgoingMessage> onDropped, DurableOutbox? outbox = null)
+    /// <param name="capacity">Most messages queued (messages put back after a lost connection may exceed it).</param>
+    /// <param name="policy">What a full queue does.</param>
+    /// <param name="onDropped">Called outside the lock for each message evicted by <see cref="OverflowPolicy.DropOldest"/>.</param>
+    /// <param name="outbox">Where durable messages are written on acceptance.</param>
+    /// <param name="time">Clock that lets a long-idle pump be resumed on the writer's thread; null never does.</param>
+    public OutgoingQueue(int capacity, OverflowPolicy policy, Action<OutgoingMessage> onDropped, DurableOutbox? outbox = null, TimeProvider? time = null)
     {
+        _reader = new ReaderWakeup(time, IdleBeforeInlineWake);
         _outbox = outbox;
         _capacity = capacity;
         _policy = policy;
@@ -45,7 +54,7 @@ internal sealed class OutgoingQueue
     public bool TryEnqueue(OutgoingMessage message)
     {
         OutgoingMessage? evicted = null;
-        TaskCompletionSource? reader;
+        ReaderWakeup.Parked reader;
         lock (_lock)
         {
             ThrowIfClosed();
@@ -69,10 +78,10 @@ internal sealed class OutgoingQueue
 
             message.Sequence = ++_sequence;
             _items.AddLast(message);
-            reader = TakeReader();
+            reader = _reader.Take();
         }
 
-        reader?.TrySetResult();
+        ReaderWakeup.Wake(reader);
         if (evicted is not null)
         {
             _onDropped(evicted);
@@ -151,22 +160,22 @@ internal sealed class OutgoingQueue
     /// <summary>Puts a message at the front, ignoring capacity: for the client's own health announcements.</summary>
     public void EnqueueUrgent(OutgoingMessage message)
     {
-        TaskCompletionSource? reader;
+        ReaderWakeup.Parked reader;
         lock (_lock)
         {
             ThrowIfClosed();
             message.Sequence = ++_sequence;
             _items.AddFirst(message);
-            reader = TakeReader();
+            reader = _reader.Take();
         }
 
-        reader?.TrySetResult();
+        ReaderWakeup.Wake(reader);
     }
 
     /// <summary>Puts messages back at the front, ordered by acceptance, ahead of everything queued since.</summary>
     public void Requeue(IEnumerable<OutgoingMessage> messages)
     {
-        TaskCompletionSource? reader;
+        ReaderWakeup.Parked reader;
         lock (_lock)
         {
             var node = _items.First;
@@ -187,10 +196,10 @@ internal sealed class OutgoingQueue
                 }
             }
 
-            reader = TakeReader();
+            reader = _reader.Take();
         }
 
-        reader?.TrySetResult();
+        ReaderWakeup.Wake(reader);
     }
 
     public bool TryDequeue(out OutgoingMessage message)
@@ -247,8 +256,7 @@ internal sealed class OutgoingQueue
                 return Task.CompletedTask;
             }
 
-            _waitingReader ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _waitingReader.Task.WaitAsync(cancellationToken);
+            return _reader.Park(cancellationToken);
         }
     }
 
@@ -273,13 +281,6 @@ internal sealed class OutgoingQueue
         }
 
         return remaining;
-    }
-
-    private TaskCompletionSource? TakeReader()
-    {
-        var reader = _waitingReader;
-        _waitingReader = null;
-        return reader;
     }
 
     private void ThrowIfClosed()

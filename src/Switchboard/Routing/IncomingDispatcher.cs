@@ -6,30 +6,40 @@ namespace Switchboard;
 
 /// <summary>
 /// Runs handlers for received messages, one message at a time in arrival order, so the handlers of a subscription
-/// see messages in order and acknowledgements go out in the order the broker sent the messages. The queue in front
-/// is bounded: when handlers fall behind, MQTTnet's receive loop waits here, and the broker (told our
-/// receive-maximum) stops sending QoS ≥ 1 messages. A QoS ≥ 1 message is acknowledged after its handlers return.
+/// see messages in order and acknowledgements go out in the order the broker sent the messages. A QoS ≥ 1 message
+/// is acknowledged after its handlers return.
 /// </summary>
+/// <remarks>
+/// There is no dispatch thread. Whoever delivers a message while nobody is dispatching takes the lane and runs the
+/// handlers in place, on MQTTnet's receive path: an idle subscriber pays no thread hop and no wake-up, which is what
+/// keeps latency at raw MQTTnet's. Messages that arrive while the lane is held wait in a bounded queue and are drained
+/// by the lane holder. When a handler really awaits, the drain continues in the background and the receive path is
+/// released at once, so a handler can await a request whose reply arrives through this same connection. When the
+/// queue is full the receive path waits (backpressure); the broker, told our receive-maximum, then stops sending
+/// QoS ≥ 1 messages.
+/// </remarks>
 internal sealed class IncomingDispatcher
 {
     private readonly Channel<IncomingMessage> _channel;
+    private readonly SemaphoreSlim _lane = new(1, 1);
     private readonly SubscriptionTable _table;
     private readonly DedupeCache? _dedupe;
     private readonly ClientCounters _counters;
     private readonly ILogger _logger;
     private readonly bool _withholdAckOnFailure;
+    private readonly CancellationToken _stopping;
     private readonly List<FilterEntry> _matches = [];
     private readonly List<IncomingMessage> _acks = [];
 
     // Small against the broker's window (our receive-maximum), so held-back acknowledgements never starve it.
     private readonly int _ackBatch;
 
-    public IncomingDispatcher(int capacity, SubscriptionTable table, DedupeCache? dedupe, ClientCounters counters, ILogger logger, bool withholdAckOnFailure)
+    public IncomingDispatcher(int capacity, SubscriptionTable table, DedupeCache? dedupe, ClientCounters counters, ILogger logger, bool withholdAckOnFailure, CancellationToken stopping)
     {
         _channel = Channel.CreateBounded<IncomingMessage>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
+            SingleReader = false,
             SingleWriter = false,
         });
         _table = table;
@@ -37,41 +47,123 @@ internal sealed class IncomingDispatcher
         _counters = counters;
         _logger = logger;
         _withholdAckOnFailure = withholdAckOnFailure;
+        _stopping = stopping;
         _ackBatch = Math.Clamp(capacity / 4, 1, 64);
     }
 
     public int Count => _channel.Reader.Count;
 
-    /// <summary>Queues a message, waiting while the queue is full (backpressure).</summary>
-    public ValueTask EnqueueAsync(IncomingMessage message, CancellationToken cancellationToken) =>
-        _channel.Writer.WriteAsync(message, cancellationToken);
-
-    public void Complete() => _channel.Writer.TryComplete();
-
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>
+    /// Hands a message over: runs its handlers in place when nobody is dispatching, otherwise queues it, waiting while
+    /// the queue is full (backpressure). Completes once the message is taken, not when its handlers finish.
+    /// </summary>
+    public ValueTask EnqueueAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
-        try
+        if (_stopping.IsCancellationRequested)
         {
-            while (await _channel.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+            // Left unacknowledged: a persistent session gets it again.
+            return ValueTask.CompletedTask;
+        }
+
+        if (_channel.Reader.Count == 0 && _lane.Wait(0))
+        {
+            RunLane(message);
+            return ValueTask.CompletedTask;
+        }
+
+        if (_channel.Writer.TryWrite(message))
+        {
+            TryRunLane();
+            return ValueTask.CompletedTask;
+        }
+
+        return WriteThenRunAsync(message, cancellationToken);
+    }
+
+    /// <summary>Stops taking messages and waits until the handler that is running, if any, has returned.</summary>
+    public async Task StopAsync()
+    {
+        // Taken for good: once a running drain sees the stop and lets go, no drain starts again.
+        await _lane.WaitAsync().ConfigureAwait(false);
+        _channel.Writer.TryComplete();
+    }
+
+    private async ValueTask WriteThenRunAsync(IncomingMessage message, CancellationToken cancellationToken)
+    {
+        await _channel.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        TryRunLane();
+    }
+
+    private void TryRunLane()
+    {
+        if (_lane.Wait(0))
+        {
+            RunLane(first: null);
+        }
+    }
+
+    /// <summary>Drains with the lane held; returns when the drain is done or has gone asynchronous.</summary>
+    private void RunLane(IncomingMessage? first)
+    {
+        var drain = DrainAsync(first);
+        if (drain.IsCompletedSuccessfully)
+        {
+            drain.GetAwaiter().GetResult();
+            return;
+        }
+
+        // A handler awaits: let it finish off the receive path (DrainAsync never throws).
+        _ = drain.AsTask();
+    }
+
+    private async ValueTask DrainAsync(IncomingMessage? first)
+    {
+        while (true)
+        {
+            try
             {
-                // Acknowledgements of what is queued now are sent together (one socket write), after their handlers.
-                while (_channel.Reader.TryRead(out var incoming))
+                if (first is { } incoming)
                 {
-                    if (await DispatchAsync(incoming, stopping).ConfigureAwait(false))
-                    {
-                        _acks.Add(incoming);
-                        if (_acks.Count >= _ackBatch)
-                        {
-                            await AcknowledgeBatchAsync().ConfigureAwait(false);
-                        }
-                    }
+                    first = null;
+                    await DispatchAndCollectAsync(incoming).ConfigureAwait(false);
+                }
+
+                // Acknowledgements of what is queued now are sent together (one socket write), after their handlers.
+                while (!_stopping.IsCancellationRequested && _channel.Reader.TryRead(out var queued))
+                {
+                    await DispatchAndCollectAsync(queued).ConfigureAwait(false);
                 }
 
                 await AcknowledgeBatchAsync().ConfigureAwait(false);
             }
+            catch (Exception ex)
+            {
+                // Handlers' and acknowledgements' failures are handled below; this is a bug, and must not kill the lane.
+                Log.DispatchFailed(_logger, ex);
+                _acks.Clear();
+            }
+            finally
+            {
+                _lane.Release();
+            }
+
+            // A message queued while we held the lane, whose writer found the lane taken, is ours to run.
+            if (_stopping.IsCancellationRequested || _channel.Reader.Count == 0 || !_lane.Wait(0))
+            {
+                return;
+            }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+    }
+
+    private async ValueTask DispatchAndCollectAsync(IncomingMessage incoming)
+    {
+        if (await DispatchAsync(incoming, _stopping).ConfigureAwait(false))
         {
+            _acks.Add(incoming);
+            if (_acks.Count >= _ackBatch)
+            {
+                await AcknowledgeBatchAsync().ConfigureAwait(false);
+            }
         }
     }
 
