@@ -9,8 +9,10 @@ public sealed partial class SwitchboardClient
     /// <summary>
     /// Adds a handler for messages matching <paramref name="filter"/> (<c>+</c>, <c>#</c>, <c>$share/&lt;group&gt;/…</c>).
     /// Handlers run one message at a time, in order; a QoS ≥ 1 message is acknowledged after its handlers return; a
-    /// handler that throws is logged and counted and dispatch goes on. When connected, completes on the broker's
-    /// SUBACK (throwing <see cref="SwitchboardException"/> if refused); otherwise the subscription is made on connect.
+    /// handler that throws is logged and counted and dispatch goes on. Handlers run on the connection's receive path
+    /// (no thread hop): await rather than block — a handler blocked synchronously holds up every message after it,
+    /// including the replies to its own requests. When connected, completes on the broker's SUBACK (throwing
+    /// <see cref="SwitchboardException"/> if refused); otherwise the subscription is made on connect.
     /// </summary>
     public async Task<Subscription> SubscribeAsync(string filter, MessageHandler handler, Qos qos = Qos.AtLeastOnce, CancellationToken cancellationToken = default)
     {
