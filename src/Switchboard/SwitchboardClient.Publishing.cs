@@ -16,11 +16,19 @@ public sealed partial class SwitchboardClient
     /// <param name="qos">Quality of service.</param>
     /// <param name="retain">Ask the broker to keep it as the topic's retained message.</param>
     /// <param name="cancellationToken">Stops waiting (for room in the queue, or for the acknowledgement).</param>
-    public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default)
+    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default)
     {
-        var message = Validate(topic, qos, awaited: true, payload, retain);
-        await AcceptAsync(message, cancellationToken).ConfigureAwait(false);
-        await message.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        OutgoingMessage message;
+        try
+        {
+            message = Validate(topic, qos, awaited: true, payload, retain);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+
+        return AcceptAndAwaitAsync(message, cancellationToken);
     }
 
     /// <summary>
@@ -42,34 +50,8 @@ public sealed partial class SwitchboardClient
     /// <param name="payload">Payload; the memory must not change until the message is sent.</param>
     /// <param name="qos">Quality of service.</param>
     /// <param name="retain">Ask the broker to keep it as the topic's retained message.</param>
-    public bool Post(string topic, ReadOnlyMemory<byte> payload, Qos qos = Qos.AtMostOnce, bool retain = false)
-    {
-        var message = Validate(topic, qos, awaited: false, payload, retain);
-        if (_supervisor.Fault is not null)
-        {
-            Interlocked.Increment(ref _counters.PublishErrors);
-            return false;
-        }
-
-        bool accepted;
-        try
-        {
-            accepted = _queue.TryEnqueue(message);
-        }
-        catch (MqttConnectionException)
-        {
-            Interlocked.Increment(ref _counters.PublishErrors);
-            return false;
-        }
-
-        if (!accepted)
-        {
-            Interlocked.Increment(ref _counters.Dropped);
-            Log.MessageDropped(_logger, _queue.Capacity, topic, _queue.Policy);
-        }
-
-        return accepted;
-    }
+    public bool Post(string topic, ReadOnlyMemory<byte> payload, Qos qos = Qos.AtMostOnce, bool retain = false) =>
+        TryPost(Validate(topic, qos, awaited: false, payload, retain));
 
     /// <summary>Queues a UTF-8 string; see <see cref="Post(string, ReadOnlyMemory{byte}, Qos, bool)"/>.</summary>
     public bool Post(string topic, string payload, Qos qos = Qos.AtMostOnce, bool retain = false) =>
@@ -84,40 +66,98 @@ public sealed partial class SwitchboardClient
 
     /// <summary>As <see cref="PublishEventAsync{T}(string, string, T, string?, Qos, bool, CancellationToken)"/>, serializing
     /// with source-generated metadata.</summary>
-    public async Task<string> PublishEventAsync<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, string? correlationId = null, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default)
+    public Task<string> PublishEventAsync<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, string? correlationId = null, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default)
     {
-        var (message, id) = CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId, qos, retain, awaited: true, responseTopic: null);
-        await AcceptAsync(message, cancellationToken).ConfigureAwait(false);
-        await message.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return id;
+        OutgoingMessage message;
+        try
+        {
+            message = CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId, qos, retain, awaited: true, responseTopic: null).Message;
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<string>(ex);
+        }
+
+        return AcceptAndAwaitAsync(message, cancellationToken);
     }
+
+    /// <summary>
+    /// Queues <paramref name="data"/> in an envelope and returns at once, like <see cref="Post(string, ReadOnlyMemory{byte}, Qos, bool)"/>:
+    /// never blocks; false when the overflow policy refused it or the client has faulted (each refusal is counted).
+    /// Invalid topics, types and QoS throw, as does data that does not serialize to a JSON object. A fresh envelope id
+    /// is written straight into the payload, so the call allocates only the payload and its queue entry.
+    /// </summary>
+    public bool PostEvent<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, Qos qos = Qos.AtLeastOnce, bool retain = false) =>
+        TryPost(CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId: null, qos, retain, awaited: false, responseTopic: null).Message);
+
+    /// <summary>As <see cref="PostEvent{T}(string, string, T, JsonTypeInfo{T}, Qos, bool)"/>, with the serializer
+    /// options' metadata for <typeparamref name="T"/>.</summary>
+    public bool PostEvent<T>(string topic, string type, T data, Qos qos = Qos.AtLeastOnce, bool retain = false) =>
+        PostEvent(topic, type, data, TypeInfo<T>(), qos, retain);
 
     /// <summary>Publishes a health status on <c>system/health/{ClientId}</c> (QoS 1, retained).</summary>
     public async Task PublishHealthAsync(bool ok, string @event, string? err = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(@event);
-        var message = CreateHealthMessage(ok, @event, err, awaited: true);
-        await AcceptAsync(message, cancellationToken).ConfigureAwait(false);
-        await message.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await AcceptAndAwaitAsync(CreateHealthMessage(ok, @event, err, awaited: true), cancellationToken).ConfigureAwait(false);
     }
 
-    internal (OutgoingMessage Message, string Id) CreateEnvelopeMessage<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, string? correlationId, Qos qos, bool retain, bool awaited, string? responseTopic)
+    /// <summary>Builds an envelope message. The id string is made only when someone needs it: the awaiting caller,
+    /// a request's correlation data, or a reply (which carries the request's id); otherwise it is written straight
+    /// into the payload.</summary>
+    internal (OutgoingMessage Message, string? Id) CreateEnvelopeMessage<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, string? correlationId, Qos qos, bool retain, bool awaited, string? responseTopic)
     {
         Topics.ValidateTopicName(topic);
         Topics.ValidateQos(qos);
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(typeInfo);
-        var id = string.IsNullOrEmpty(correlationId) ? EnvelopeIds.New() : correlationId;
-        var payload = EnvelopeCodec.Encode(id, type, UnixNow(), _settings.SourceName, data, typeInfo);
+        var id = !string.IsNullOrEmpty(correlationId) ? correlationId : awaited || responseTopic is not null ? EnvelopeIds.New() : null;
+        var payload = id is null
+            ? EnvelopeCodec.EncodeWithNewId(type, UnixNow(), _settings.SourceName, data, typeInfo)
+            : EnvelopeCodec.Encode(id, type, UnixNow(), _settings.SourceName, data, typeInfo);
         var message = new OutgoingMessage(topic, payload, qos, retain, awaited)
         {
+            EnvelopeId = id,
             ContentType = "application/json",
             ResponseTopic = responseTopic,
             // A request outliving its requester would be answered to nobody; events are kept.
             Durable = qos != Qos.AtMostOnce && responseTopic is null,
-            CorrelationData = responseTopic is null ? ReadOnlyMemory<byte>.Empty : Encoding.UTF8.GetBytes(id),
+            CorrelationData = responseTopic is null ? ReadOnlyMemory<byte>.Empty : Encoding.UTF8.GetBytes(id!),
         };
         return (message, id);
+    }
+
+    /// <summary>
+    /// Queues an awaited message and returns what completes on its acknowledgement (its result is the envelope id).
+    /// Bad input has already been turned into a failed task by the callers, as the async methods always did.
+    /// </summary>
+    private Task<string> AcceptAndAwaitAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        ValueTask accept;
+        try
+        {
+            accept = AcceptAsync(message, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<string>(ex);
+        }
+
+        // Accepted at once and nothing to cancel: the caller awaits the completion itself, so a publish costs no
+        // async state machine of ours.
+        if (accept.IsCompletedSuccessfully && !cancellationToken.CanBeCanceled)
+        {
+            accept.GetAwaiter().GetResult();
+            return message.Completion!.Task;
+        }
+
+        return AwaitAsync(accept, message, cancellationToken);
+
+        static async Task<string> AwaitAsync(ValueTask accept, OutgoingMessage message, CancellationToken cancellationToken)
+        {
+            await accept.ConfigureAwait(false);
+            return await message.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     internal async ValueTask AcceptAsync(OutgoingMessage message, CancellationToken cancellationToken)
@@ -150,7 +190,7 @@ public sealed partial class SwitchboardClient
     {
         var now = UnixNow();
         var status = new HealthStatus(EnvelopeIds.New(), ok, @event, now, err);
-        var payload = EnvelopeCodec.Encode(EnvelopeIds.New(), "health.status", now, _settings.SourceName, status, SwitchboardJsonContext.Default.HealthStatus);
+        var payload = EnvelopeCodec.EncodeWithNewId("health.status", now, _settings.SourceName, status, SwitchboardJsonContext.Default.HealthStatus);
         return new OutgoingMessage(_settings.HealthTopic, payload, Qos.AtLeastOnce, retain: true, awaited) { ContentType = "application/json" };
     }
 
@@ -202,6 +242,35 @@ public sealed partial class SwitchboardClient
                 Log.HeartbeatFailed(_logger, ex);
             }
         }
+    }
+
+    /// <summary>Queues without waiting; the shared body of <c>Post</c> and <c>PostEvent</c>.</summary>
+    private bool TryPost(OutgoingMessage message)
+    {
+        if (_supervisor.Fault is not null)
+        {
+            Interlocked.Increment(ref _counters.PublishErrors);
+            return false;
+        }
+
+        bool accepted;
+        try
+        {
+            accepted = _queue.TryEnqueue(message);
+        }
+        catch (MqttConnectionException)
+        {
+            Interlocked.Increment(ref _counters.PublishErrors);
+            return false;
+        }
+
+        if (!accepted)
+        {
+            Interlocked.Increment(ref _counters.Dropped);
+            Log.MessageDropped(_logger, _queue.Capacity, message.Topic, _queue.Policy);
+        }
+
+        return accepted;
     }
 
     private OutgoingMessage Validate(string topic, Qos qos, bool awaited, ReadOnlyMemory<byte> payload, bool retain)

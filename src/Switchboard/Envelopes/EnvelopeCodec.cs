@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -11,16 +10,36 @@ namespace Switchboard;
 /// </summary>
 internal static class EnvelopeCodec
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
-
     /// <summary>Encodes an envelope. Throws <see cref="ArgumentException"/> when <paramref name="data"/> is not a JSON object.</summary>
     public static byte[] Encode<T>(string id, string type, double timestamp, string source, T data, JsonTypeInfo<T> typeInfo)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        ArgumentNullException.ThrowIfNull(id);
+        return EncodeCore(id, type, timestamp, source, data, typeInfo);
+    }
+
+    /// <summary>Encodes an envelope under a fresh id (<see cref="EnvelopeIds"/>), written straight into the payload.</summary>
+    public static byte[] EncodeWithNewId<T>(string type, double timestamp, string source, T data, JsonTypeInfo<T> typeInfo) =>
+        EncodeCore(id: null, type, timestamp, source, data, typeInfo);
+
+    private static byte[] EncodeCore<T>(string? id, string type, double timestamp, string source, T data, JsonTypeInfo<T> typeInfo)
+    {
+        var pooled = PooledJsonWriter.Rent();
+        var buffer = pooled.Buffer;
+        var writer = pooled.Writer;
+        try
         {
             writer.WriteStartObject();
-            writer.WriteString("id"u8, id);
+            if (id is null)
+            {
+                Span<byte> fresh = stackalloc byte[EnvelopeIds.Length];
+                EnvelopeIds.Write(fresh);
+                writer.WriteString("id"u8, fresh);
+            }
+            else
+            {
+                writer.WriteString("id"u8, id);
+            }
+
             writer.WriteString("type"u8, type);
             writer.WritePropertyName("ts"u8);
             WriteTimestamp(writer, timestamp);
@@ -36,9 +55,14 @@ internal static class EnvelopeCodec
             }
 
             writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            // Also after a failed encode: Return resets the writer, whatever state the exception left it in.
+            PooledJsonWriter.Return(pooled);
+        }
     }
 
     /// <summary>Writes Unix seconds with microsecond precision and always with a fraction, like Python's float.</summary>
@@ -91,7 +115,7 @@ internal static class EnvelopeCodec
                 }
                 else if (isType)
                 {
-                    type = ReadString(ref reader, "type");
+                    type = ReadString(ref reader, "type", RecentString.Type);
                 }
                 else if (isTs)
                 {
@@ -103,7 +127,7 @@ internal static class EnvelopeCodec
                 }
                 else if (isSource)
                 {
-                    source = reader.TokenType == JsonTokenType.Null ? null : ReadString(ref reader, "source");
+                    source = reader.TokenType == JsonTokenType.Null ? null : ReadString(ref reader, "source", RecentString.Source);
                 }
                 else if (isData)
                 {
@@ -186,8 +210,9 @@ internal static class EnvelopeCodec
         return true;
     }
 
-    private static string ReadString(ref Utf8JsonReader reader, string name) =>
-        reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new FormatException($"'{name}' is not a string");
+    private static string ReadString(ref Utf8JsonReader reader, string name, RecentString? recent = null) =>
+        reader.TokenType != JsonTokenType.String ? throw new FormatException($"'{name}' is not a string")
+        : recent is null ? reader.GetString()! : recent.Read(ref reader);
 
     private static string Truncate(ReadOnlySpan<byte> json)
     {

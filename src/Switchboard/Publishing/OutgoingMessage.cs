@@ -1,6 +1,10 @@
 namespace Switchboard;
 
-/// <summary>One accepted publish on its way to the broker, with the completion its caller awaits (none for <c>Post</c>).</summary>
+/// <summary>
+/// One accepted publish on its way to the broker, with the completion its caller awaits (none for <c>Post</c>). The
+/// completion's result is the envelope id (empty for a plain publish), so <c>PublishEventAsync</c> can hand out the
+/// completion's task itself rather than wrapping it.
+/// </summary>
 internal sealed class OutgoingMessage
 {
     public OutgoingMessage(string topic, ReadOnlyMemory<byte> payload, Qos qos, bool retain, bool awaited)
@@ -10,7 +14,7 @@ internal sealed class OutgoingMessage
         Qos = qos;
         Retain = retain;
         // RunContinuationsAsynchronously: completing a caller's await must never run user code on the pump.
-        Completion = awaited ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        Completion = awaited ? new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
     }
 
     public string Topic { get; }
@@ -39,9 +43,12 @@ internal sealed class OutgoingMessage
     /// <summary>Id in the durable outbox once written there; -1 otherwise.</summary>
     public long OutboxPosition { get; set; } = -1;
 
-    public TaskCompletionSource? Completion { get; }
+    /// <summary>The envelope id, for an envelope published by <c>PublishEventAsync</c>.</summary>
+    public string? EnvelopeId { get; init; }
 
-    public void Succeed() => Completion?.TrySetResult();
+    public TaskCompletionSource<string>? Completion { get; }
+
+    public void Succeed() => Completion?.TrySetResult(EnvelopeId ?? string.Empty);
 
     public void Fail(Exception error) => Completion?.TrySetException(error);
 }

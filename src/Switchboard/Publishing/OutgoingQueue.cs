@@ -11,7 +11,7 @@ internal sealed class OutgoingQueue
     private static readonly TimeSpan IdleBeforeInlineWake = TimeSpan.FromMicroseconds(200);
 
     private readonly Lock _lock = new();
-    private readonly LinkedList<OutgoingMessage> _items = new();
+    private readonly MessageDeque _items = new();
     private readonly Queue<TaskCompletionSource> _waitingWriters = new();
     private readonly int _capacity;
     private readonly OverflowPolicy _policy;
@@ -72,8 +72,7 @@ internal sealed class OutgoingQueue
 
             if (full)
             {
-                evicted = _items.First!.Value;
-                _items.RemoveFirst();
+                _items.TryRemoveFirst(out evicted);
             }
 
             message.Sequence = ++_sequence;
@@ -141,19 +140,12 @@ internal sealed class OutgoingQueue
     {
         lock (_lock)
         {
-            var first = _items.First;
             foreach (var message in recovered)
             {
                 message.Sequence = ++_sequence;
-                if (first is null)
-                {
-                    _items.AddLast(message);
-                }
-                else
-                {
-                    _items.AddBefore(first, message);
-                }
             }
+
+            _items.InsertAtFront(recovered);
         }
     }
 
@@ -178,23 +170,7 @@ internal sealed class OutgoingQueue
         ReaderWakeup.Parked reader;
         lock (_lock)
         {
-            var node = _items.First;
-            foreach (var message in messages.OrderBy(m => m.Sequence))
-            {
-                while (node is not null && node.Value.Sequence < message.Sequence)
-                {
-                    node = node.Next;
-                }
-
-                if (node is null)
-                {
-                    _items.AddLast(message);
-                }
-                else
-                {
-                    _items.AddBefore(node, message);
-                }
-            }
+            _items.InsertBySequence(messages.OrderBy(m => m.Sequence));
 
             reader = _reader.Take();
         }
@@ -206,14 +182,10 @@ internal sealed class OutgoingQueue
     {
         lock (_lock)
         {
-            if (_items.First is null)
+            if (!_items.TryRemoveFirst(out message))
             {
-                message = null!;
                 return false;
             }
-
-            message = _items.First.Value;
-            _items.RemoveFirst();
         }
 
         WakeWriter();
@@ -269,7 +241,7 @@ internal sealed class OutgoingQueue
         lock (_lock)
         {
             _closedError ??= error;
-            remaining = [.. _items];
+            remaining = _items.ToList();
             _items.Clear();
             writers = [.. _waitingWriters];
             _waitingWriters.Clear();

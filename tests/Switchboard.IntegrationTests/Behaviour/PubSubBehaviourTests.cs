@@ -144,6 +144,36 @@ public sealed class PubSubBehaviourTests
         Assert.All(one.Messages.Concat(two.Messages), m => Assert.StartsWith("jobs/", m.Topic));
     }
 
+    public sealed record Reading(int Seq, string Room);
+
+    [Theory]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
+    public async Task Posted_and_published_events_arrive_as_envelopes_with_their_ids(string brokerName)
+    {
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var subscriber = await TestClients.ConnectAsync(broker);
+        await using var publisher = await TestClients.ConnectAsync(broker, configure: o => o.SourceName = "sensor-svc");
+        var received = new System.Collections.Concurrent.ConcurrentQueue<Envelope<Reading>>();
+        await using var sub = await subscriber.SubscribeEventsAsync<Reading>("rooms/+/reading", (e, _) =>
+        {
+            received.Enqueue(e);
+            return ValueTask.CompletedTask;
+        });
+
+        var publishedId = await publisher.PublishEventAsync("rooms/kitchen/reading", "sensor.reading", new Reading(1, "kitchen"));
+        Assert.True(publisher.PostEvent("rooms/hall/reading", "sensor.reading", new Reading(2, "hall")));
+        Assert.True(publisher.PostEvent("rooms/hall/reading", "sensor.reading", new Reading(3, "hall"), Qos.AtMostOnce));
+
+        await Eventually.WaitAsync(() => received.Count >= 3, TimeSpan.FromSeconds(15), "three envelopes arrived");
+        var envelopes = received.ToList();
+        Assert.Equal([1, 2, 3], envelopes.Select(e => e.Data.Seq));
+        Assert.Equal(publishedId, envelopes[0].Id);
+        Assert.All(envelopes, e => Assert.Matches("^[0-9a-f]{32}$", e.Id));
+        Assert.Equal(3, envelopes.Select(e => e.Id).Distinct().Count());
+        Assert.All(envelopes, e => Assert.Equal("sensor-svc", e.Source));
+        Assert.All(envelopes, e => Assert.Equal("sensor.reading", e.Type));
+    }
+
     [Theory]
     [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
     public async Task Invalid_input_fails_at_the_call(string brokerName)
@@ -157,6 +187,7 @@ public sealed class PubSubBehaviourTests
         Assert.Throws<ArgumentException>(() => client.Post(new string('a', 70_000), "x"));
         await Assert.ThrowsAsync<ArgumentException>(() => client.SubscribeAsync("a/#/b", (_, _) => ValueTask.CompletedTask));
         await Assert.ThrowsAsync<ArgumentException>(() => client.PublishEventAsync("a/b", "t", 42));
+        Assert.Throws<ArgumentException>(() => client.PostEvent("a/b", "t", 42));
         Assert.Equal(0, client.GetStats().Queued);
     }
 }
