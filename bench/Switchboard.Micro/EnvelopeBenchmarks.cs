@@ -23,6 +23,11 @@ public class EnvelopeBenchmarks
     public byte[] Encode() =>
         EnvelopeCodec.Encode("3f2a0c1e9b7d4a6f8e5c2b1a0d9e8f7c", "bench.event", 1_712_345_678.123456, "bench", _data, MicroJson.Default.EventData);
 
+    /// <summary>The <c>PostEvent</c> path: a fresh id written straight into the payload (no id string).</summary>
+    [Benchmark]
+    public byte[] EncodeWithNewId() =>
+        EnvelopeCodec.EncodeWithNewId("bench.event", 1_712_345_678.123456, "bench", _data, MicroJson.Default.EventData);
+
     [Benchmark]
     public long Decode() =>
         EnvelopeCodec.TryDecode(_encoded, MicroJson.Default.EventData, out var envelope, out _) ? envelope!.Data.Seq : -1;

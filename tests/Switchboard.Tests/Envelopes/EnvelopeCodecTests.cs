@@ -112,6 +112,23 @@ public sealed partial class EnvelopeCodecTests
     }
 
     [Fact]
+    public void Ids_are_version_4_uuids_whether_made_as_strings_or_written_as_utf8()
+    {
+        var ids = Enumerable.Range(0, 100).Select(_ => EnvelopeIds.New()).ToList();
+        var buffer = new byte[EnvelopeIds.Length];
+        for (var i = 0; i < 100; i++)
+        {
+            EnvelopeIds.Write(buffer);
+            ids.Add(Encoding.UTF8.GetString(buffer));
+        }
+
+        // Python's uuid.UUID(hex) accepts them and reports version 4: digit 12 is '4', digit 16 one of 8, 9, a, b.
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$", id));
+        Assert.All(ids, id => Assert.Equal(4, Guid.ParseExact(id, "N").Version));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
     public void Decodes_python_json_in_any_key_order_with_integer_ts()
     {
         // json.dumps(..., ensure_ascii=True) with default separators, keys in another order.
