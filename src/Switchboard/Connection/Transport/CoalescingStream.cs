@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
@@ -171,6 +172,9 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
         return CopyBuffered(buffer.AsSpan(offset, count));
     }
 
+    // Pooled: a connection's read loop waits here once per burst of packets, and each wait would otherwise allocate
+    // its state machine (MQTTnet awaits the returned task exactly once, as the pooling builder requires).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> FillAndCopyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         _readStart = 0;
