@@ -3,7 +3,9 @@ namespace Switchboard;
 /// <summary>
 /// The bounded queue between callers and the publish pump. Full-mode is the <see cref="OverflowPolicy"/>; dropped
 /// messages are failed and counted outside the lock. Messages returned from an interrupted connection go back to
-/// the front, in acceptance order, regardless of capacity: they were already accepted.
+/// the front, in acceptance order, regardless of capacity: they were already accepted. Under the wait policy a slot
+/// that frees up is handed to the longest-waiting writer (reserved for it), so neither <c>Post</c> nor a newer writer
+/// can take it first: waiting writers are served in order and never starve.
 /// </summary>
 internal sealed class OutgoingQueue
 {
@@ -20,6 +22,9 @@ internal sealed class OutgoingQueue
     private readonly ReaderWakeup _reader;
     private long _sequence;
     private Func<Exception>? _closedError;
+
+    // Slots handed to woken writers that have not yet enqueued: they count as taken.
+    private int _reserved;
 
     /// <param name="capacity">Most messages queued (messages put back after a lost connection may exceed it).</param>
     /// <param name="policy">What a full queue does.</param>
@@ -58,25 +63,20 @@ internal sealed class OutgoingQueue
         lock (_lock)
         {
             ThrowIfClosed();
-            var full = _items.Count >= _capacity;
+            var full = _items.Count + _reserved >= _capacity;
             if (full && _policy != OverflowPolicy.DropOldest)
             {
                 return false;
             }
 
             // Written before anything changes: if the disk refuses, the message is simply not accepted.
-            if (message.Durable)
-            {
-                _outbox?.Append(message);
-            }
-
+            AppendDurable(message);
             if (full)
             {
                 _items.TryRemoveFirst(out evicted);
             }
 
-            message.Sequence = ++_sequence;
-            _items.AddLast(message);
+            AddLocked(message);
             reader = _reader.Take();
         }
 
@@ -92,47 +92,74 @@ internal sealed class OutgoingQueue
     /// <summary>Accepts, waiting for room when the policy is <see cref="OverflowPolicy.Wait"/>.</summary>
     public async ValueTask<bool> EnqueueAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        while (true)
+        if (_policy != OverflowPolicy.Wait)
         {
-            TaskCompletionSource waiter;
+            return TryEnqueue(message);
+        }
+
+        TaskCompletionSource waiter;
+        bool roomNow;
+        lock (_lock)
+        {
+            ThrowIfClosed();
+            if (_waitingWriters.Count == 0 && _items.Count + _reserved < _capacity)
+            {
+                EnqueueLocked(message);
+                waiter = null!;
+                roomNow = true;
+            }
+            else
+            {
+                // Behind whoever waits already. If there is room (the writers ahead were cancelled), hand it out now.
+                waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waitingWriters.Enqueue(waiter);
+                roomNow = false;
+            }
+        }
+
+        if (roomNow)
+        {
+            WakeReader();
+            return true;
+        }
+
+        WakeWriter();
+        try
+        {
+            await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Mark this waiter dead so WakeWriter skips it; if a slot was already handed to it, pass it on, or a live
+            // writer would wait for room that exists.
+            if (!waiter.TrySetCanceled(cancellationToken))
+            {
+                ReleaseReservation();
+                WakeWriter();
+            }
+
+            throw;
+        }
+
+        // Woken: a slot is reserved for this writer (unless the queue was closed meanwhile).
+        try
+        {
             lock (_lock)
             {
                 ThrowIfClosed();
-                if (_policy != OverflowPolicy.Wait || _items.Count < _capacity)
-                {
-                    goto enqueue;
-                }
-
-                waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waitingWriters.Enqueue(waiter);
-            }
-
-            try
-            {
-                await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Mark this waiter dead so TryDequeue skips it; if a slot was already handed to it, pass it on,
-                // or a live writer would wait for room that exists.
-                if (!waiter.TrySetCanceled(cancellationToken))
-                {
-                    WakeWriter();
-                }
-
-                throw;
-            }
-
-            continue;
-        enqueue:
-            // Another writer (or Post) may have taken the room between the check and here: wait again rather
-            // than report a drop, which the wait policy never does.
-            var accepted = TryEnqueue(message);
-            if (accepted || _policy != OverflowPolicy.Wait)
-            {
-                return accepted;
+                _reserved--;
+                EnqueueLocked(message);
             }
         }
+        catch (Exception)
+        {
+            // Not accepted (closed, or the disk refused it): the slot goes to the next writer.
+            WakeWriter();
+            throw;
+        }
+
+        WakeReader();
+        return true;
     }
 
     /// <summary>Queues messages recovered from the durable outbox ahead of everything, ignoring capacity.</summary>
@@ -192,7 +219,7 @@ internal sealed class OutgoingQueue
         return true;
     }
 
-    /// <summary>Releases the first waiting writer that is still waiting (cancelled ones are skipped).</summary>
+    /// <summary>Hands a free slot, if there is one, to the first writer still waiting (cancelled ones are skipped).</summary>
     private void WakeWriter()
     {
         while (true)
@@ -200,22 +227,72 @@ internal sealed class OutgoingQueue
             TaskCompletionSource? writer = null;
             lock (_lock)
             {
+                if (_closedError is not null || _items.Count + _reserved >= _capacity)
+                {
+                    return;
+                }
+
                 while (_waitingWriters.TryDequeue(out var candidate))
                 {
                     if (!candidate.Task.IsCompleted)
                     {
                         writer = candidate;
+                        _reserved++;
                         break;
                     }
                 }
             }
 
-            // TrySetResult fails only when that writer was cancelled in the meantime: try the next one.
             if (writer is null || writer.TrySetResult())
             {
                 return;
             }
+
+            // That writer was cancelled in the meantime: take its reservation back and try the next one.
+            ReleaseReservation();
         }
+    }
+
+    private void EnqueueLocked(OutgoingMessage message)
+    {
+        AppendDurable(message);
+        AddLocked(message);
+    }
+
+    private void AppendDurable(OutgoingMessage message)
+    {
+        if (message.Durable)
+        {
+            _outbox?.Append(message);
+        }
+    }
+
+    private void AddLocked(OutgoingMessage message)
+    {
+        message.Sequence = ++_sequence;
+        _items.AddLast(message);
+    }
+
+    private void ReleaseReservation()
+    {
+        lock (_lock)
+        {
+            if (_reserved > 0)
+            {
+                _reserved--;
+            }
+        }
+    }
+
+    private void WakeReader()
+    {
+        ReaderWakeup.Parked reader;
+        lock (_lock)
+        {
+            reader = _reader.Take();
+        }
+
+        ReaderWakeup.Wake(reader);
     }
 
     /// <summary>Completes when there is something to dequeue (or the token fires).</summary>
@@ -245,6 +322,7 @@ internal sealed class OutgoingQueue
             _items.Clear();
             writers = [.. _waitingWriters];
             _waitingWriters.Clear();
+            _reserved = 0;
         }
 
         foreach (var writer in writers)

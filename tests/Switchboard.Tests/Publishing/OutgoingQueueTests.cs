@@ -356,4 +356,92 @@ public sealed class OutgoingQueueTests
         var second = Assert.Throws<ObjectDisposedException>(() => queue.TryEnqueue(Msg("b")));
         Assert.NotSame(first, second);
     }
+
+    [Fact]
+    public async Task A_slot_freed_for_a_waiting_writer_cannot_be_taken_by_Post()
+    {
+        var queue = new OutgoingQueue(1, OverflowPolicy.Wait, _ => Assert.Fail("wait mode drops nothing"));
+        Assert.True(queue.TryEnqueue(Msg("a")));
+        var waiting = queue.EnqueueAsync(Msg("waiting"), CancellationToken.None).AsTask();
+
+        Assert.True(queue.TryDequeue(out _));
+        // The freed slot is the waiting writer's, even before it has resumed to use it.
+        Assert.False(queue.TryEnqueue(Msg("post")));
+
+        Assert.True(await waiting.WaitAsync(Timeout));
+        Assert.Equal(["waiting"], Drain(queue));
+        Assert.True(queue.TryEnqueue(Msg("post")));
+    }
+
+    [Fact]
+    public async Task Writers_are_served_in_the_order_they_started_waiting_even_against_newcomers()
+    {
+        var queue = new OutgoingQueue(1, OverflowPolicy.Wait, _ => Assert.Fail("wait mode drops nothing"));
+        Assert.True(queue.TryEnqueue(Msg("a")));
+        var first = queue.EnqueueAsync(Msg("first"), CancellationToken.None).AsTask();
+        var second = queue.EnqueueAsync(Msg("second"), CancellationToken.None).AsTask();
+
+        Assert.True(queue.TryDequeue(out _));
+        // A writer arriving after the slot was handed out queues behind both.
+        var third = queue.EnqueueAsync(Msg("third"), CancellationToken.None).AsTask();
+        Assert.True(await first.WaitAsync(Timeout));
+        Assert.False(second.IsCompleted);
+        Assert.False(third.IsCompleted);
+
+        var order = new List<string>();
+        while (order.Count < 3)
+        {
+            Assert.True(queue.TryDequeue(out var message));
+            order.Add(message.Topic);
+            if (order.Count == 1)
+            {
+                Assert.True(await second.WaitAsync(Timeout));
+                Assert.False(third.IsCompleted);
+            }
+            else if (order.Count == 2)
+            {
+                Assert.True(await third.WaitAsync(Timeout));
+            }
+        }
+
+        Assert.Equal(["first", "second", "third"], order);
+    }
+
+    [Fact]
+    public async Task Cancelled_writers_among_live_ones_never_take_a_slot_from_them()
+    {
+        var queue = new OutgoingQueue(1, OverflowPolicy.Wait, _ => { });
+        Assert.True(queue.TryEnqueue(Msg("a")));
+        var waiters = Enumerable.Range(0, 20).Select(i => (Cts: new CancellationTokenSource(), Topic: $"w{i}")).ToList();
+        var tasks = waiters.Select(w => queue.EnqueueAsync(Msg(w.Topic), w.Cts.Token).AsTask()).ToList();
+
+        // Every other writer gives up; each slot freed afterwards must go to a live writer, in order, never be lost.
+        foreach (var (cts, _) in waiters.Where((_, i) => i % 2 == 0))
+        {
+            await cts.CancelAsync();
+        }
+
+        foreach (var cancelled in tasks.Where((_, i) => i % 2 == 0))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Timeout));
+        }
+
+        Assert.True(queue.TryDequeue(out _));
+
+        var live = tasks.Where((_, i) => i % 2 == 1).ToList();
+        for (var round = 0; round < 10; round++)
+        {
+            // Each freed slot lets exactly one live writer in.
+            var admitted = await Task.WhenAny(live).WaitAsync(Timeout);
+            Assert.Same(live[0], admitted);
+            Assert.True(await admitted);
+            live.Remove(admitted);
+            Assert.Equal(1, queue.Count);
+            Assert.True(queue.TryDequeue(out var message));
+            Assert.Equal($"w{(2 * round) + 1}", message.Topic);
+        }
+
+        Assert.Empty(live);
+        waiters.ForEach(w => w.Cts.Dispose());
+    }
 }
