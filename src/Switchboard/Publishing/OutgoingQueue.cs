@@ -295,6 +295,10 @@ internal sealed class OutgoingQueue
         ReaderWakeup.Wake(reader);
     }
 
+    /// <summary>True once after <see cref="WaitToReadAsync"/> completed on a writer's thread (see <see cref="ReaderWakeup"/>);
+    /// call right after the wait, on the thread it resumed on.</summary>
+    public bool TakeResumedInline() => _reader.TakeResumedInline();
+
     /// <summary>Completes when there is something to dequeue (or the token fires).</summary>
     public Task WaitToReadAsync(CancellationToken cancellationToken)
     {

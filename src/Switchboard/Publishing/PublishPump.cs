@@ -20,6 +20,9 @@ internal sealed class PublishPump
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, OutgoingMessage> _inflight = [];
     private const int BatchSize = 64;
+
+    // At most this many messages are sent on the thread of a writer that resumed the pump (one batch's worth).
+    private const int InlineBudget = BatchSize;
     private int _writing;
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -133,10 +136,20 @@ internal sealed class PublishPump
         // Messages go out in corked batches: MQTTnet writes each packet separately, the stream gathers a batch
         // into one socket write when the batch ends (queue empty, window full, or BatchSize reached).
         var batch = 0;
+
+        // Messages left to send on a writer's thread after it resumed the pump there; 0 when on the thread pool.
+        var inlineBudget = 0;
         try
         {
             while (!token.IsCancellationRequested)
             {
+                if (inlineBudget > 0 && --inlineBudget == 0)
+                {
+                    // The writer that woke us must get its thread back however much other writers keep queueing.
+                    batch = await EndBatchAsync(stream, batch, session).ConfigureAwait(false);
+                    await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+                }
+
                 OutgoingMessage? message;
                 lock (_lock)
                 {
@@ -158,7 +171,9 @@ internal sealed class PublishPump
                 {
                     batch = await EndBatchAsync(stream, batch, session).ConfigureAwait(false);
                     SignalIdleIfDone();
+                    inlineBudget = 0;
                     await _queue.WaitToReadAsync(token).ConfigureAwait(false);
+                    inlineBudget = _queue.TakeResumedInline() ? InlineBudget : 0;
                     continue;
                 }
 

@@ -14,6 +14,7 @@ internal sealed class ReaderWakeup
     private readonly long _idleTicks;
     private TaskCompletionSource? _reader;
     private long _parkedAt;
+    private bool _resumedInline;
 
     /// <param name="time">Clock for the idle test; null wakes always on the thread pool.</param>
     /// <param name="idleBeforeInline">How long the pump must have been parked to be resumed on the writer's thread.</param>
@@ -26,12 +27,10 @@ internal sealed class ReaderWakeup
     /// <summary>Parks the reader; call under the queue's lock.</summary>
     public Task Park(CancellationToken cancellationToken)
     {
-        if (_reader is null)
-        {
-            // No RunContinuationsAsynchronously: Wake decides where the pump resumes.
-            _reader = new TaskCompletionSource();
-            _parkedAt = _time?.GetTimestamp() ?? 0;
-        }
+        // No RunContinuationsAsynchronously: Wake decides where the pump resumes. A signal left by a cancelled wait
+        // is reused, but the idle clock starts again now.
+        _reader ??= new TaskCompletionSource();
+        _parkedAt = _time?.GetTimestamp() ?? 0;
 
         return _reader.Task.WaitAsync(cancellationToken);
     }
@@ -41,7 +40,18 @@ internal sealed class ReaderWakeup
     {
         var reader = _reader;
         _reader = null;
-        return new Parked(reader, reader is not null && _time is not null && _time.GetTimestamp() - _parkedAt >= _idleTicks);
+        return new Parked(this, reader, reader is not null && _time is not null && _time.GetTimestamp() - _parkedAt >= _idleTicks);
+    }
+
+    /// <summary>
+    /// True once after the reader was resumed on a writer's thread: the pump then owes that writer a quick return
+    /// and hands itself to the thread pool after a bounded amount of work.
+    /// </summary>
+    public bool TakeResumedInline()
+    {
+        var inline = _resumedInline;
+        _resumedInline = false;
+        return inline;
     }
 
     /// <summary>Resumes a taken reader (never call under a lock: an inline wake runs the pump here).</summary>
@@ -54,6 +64,8 @@ internal sealed class ReaderWakeup
 
         if (parked.Inline)
         {
+            // Read by the pump on this same thread, synchronously inside TrySetResult.
+            parked.Owner._resumedInline = true;
             parked.Reader.TrySetResult();
         }
         else
@@ -63,5 +75,5 @@ internal sealed class ReaderWakeup
     }
 
     /// <summary>A reader taken off the queue, and whether it is to resume on the waking thread.</summary>
-    public readonly record struct Parked(TaskCompletionSource? Reader, bool Inline);
+    public readonly record struct Parked(ReaderWakeup Owner, TaskCompletionSource? Reader, bool Inline);
 }

@@ -138,8 +138,26 @@ internal sealed class IncomingDispatcher
             }
             catch (Exception ex)
             {
-                // Handlers' and acknowledgements' failures are handled below; this is a bug, and must not kill the lane.
-                Log.DispatchFailed(_logger, ex);
+                // Handlers' and acknowledgements' failures are handled inside; reaching here is a bug, and must not kill the lane.
+                try
+                {
+                    Log.DispatchFailed(_logger, ex);
+                }
+                catch (Exception)
+                {
+                    // A failing logger must not take the lane down either.
+                }
+
+                // Handlers that did finish get their acknowledgements; otherwise their packet ids would stay taken in
+                // the broker's window until the next reconnect. (AcknowledgeBatchAsync swallows connection errors.)
+                try
+                {
+                    await AcknowledgeBatchAsync().ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                }
+
                 _acks.Clear();
             }
             finally

@@ -44,6 +44,10 @@ public sealed class ReaderWakeupTests
 
         Assert.True(resumedInline.IsCompleted, "the reader ran before TryEnqueue returned");
         Assert.True(await resumedInline);
+
+        // The pump learns it runs on a writer's thread (so it bounds its work there), once.
+        Assert.True(queue.TakeResumedInline());
+        Assert.False(queue.TakeResumedInline());
     }
 
     [Fact]
@@ -58,6 +62,7 @@ public sealed class ReaderWakeupTests
         Assert.True(Enqueue(queue, enqueuing));
 
         Assert.False(await resumedInline.WaitAsync(Timeout));
+        Assert.False(queue.TakeResumedInline());
     }
 
     [Fact]
@@ -69,6 +74,26 @@ public sealed class ReaderWakeupTests
 
         Assert.True(Enqueue(queue, enqueuing));
 
+        Assert.False(await resumedInline.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task A_park_after_a_cancelled_one_starts_the_idle_clock_again()
+    {
+        var time = new FakeTimeProvider();
+        var queue = new OutgoingQueue(10, OverflowPolicy.Wait, _ => { }, outbox: null, time);
+        using (var cts = new CancellationTokenSource())
+        {
+            var first = queue.WaitToReadAsync(cts.Token);
+            time.Advance(TimeSpan.FromMilliseconds(5));
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        }
+
+        // Parked again just now: a write at once is part of a burst, so the pump resumes on the pool.
+        var enqueuing = new StrongBox<bool>();
+        var resumedInline = ParkReader(queue, enqueuing);
+        Assert.True(Enqueue(queue, enqueuing));
         Assert.False(await resumedInline.WaitAsync(Timeout));
     }
 

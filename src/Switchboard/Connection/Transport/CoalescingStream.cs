@@ -177,7 +177,8 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> FillAndCopyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        _readStart = 0;
+        // Emptied before the read: a failed or cancelled read must not leave old bytes to be returned again.
+        _readStart = _readEnd = 0;
         _readEnd = await _network.ReadAsync(_readBuffer, cancellationToken).ConfigureAwait(false);
         return CopyBuffered(buffer.Span);
     }
