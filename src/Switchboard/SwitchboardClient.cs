@@ -57,7 +57,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         }
 
         _dedupe = o.DedupeTtl > TimeSpan.Zero ? new DedupeCache(o.DedupeTtl, o.DedupeMaxEntries, _time) : null;
-        _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession, _stopping.Token);
+        _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession, _stopping.Token, _time);
         _supervisor = new ConnectionSupervisor(_settings, _time, _logger, _counters, new SupervisorCallbacks
         {
             OnMessageAsync = OnMessageReceivedAsync,

@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(23, LogLevel.Debug, "Duplicate envelope on {Topic} suppressed")]
     public static partial void DuplicateSuppressed(ILogger logger, string topic);
 
+    [LoggerMessage(25, LogLevel.Warning, "Handler for {Filter} held the receive path for {Milliseconds} ms on a message from {Topic} without awaiting; messages after it, including replies to its own requests, waited. Await instead of blocking")]
+    public static partial void HandlerBlocked(ILogger logger, string filter, string topic, long milliseconds);
+
     [LoggerMessage(24, LogLevel.Error, "Dispatching received messages failed; the messages of this batch stay unacknowledged")]
     public static partial void DispatchFailed(ILogger logger, Exception error);
 

@@ -28,14 +28,19 @@ internal sealed class IncomingDispatcher
     private readonly ILogger _logger;
     private readonly bool _withholdAckOnFailure;
     private readonly CancellationToken _stopping;
+    private readonly TimeProvider _time;
     private readonly List<FilterEntry> _matches = [];
     private readonly List<IncomingMessage> _acks = [];
 
     // Small against the broker's window (our receive-maximum), so held-back acknowledgements never starve it.
     private readonly int _ackBatch;
 
-    public IncomingDispatcher(int capacity, SubscriptionTable table, DedupeCache? dedupe, ClientCounters counters, ILogger logger, bool withholdAckOnFailure, CancellationToken stopping)
+    // A handler that keeps the receive path this long without awaiting is almost certainly blocking on something.
+    private static readonly TimeSpan BlockingWarning = TimeSpan.FromMilliseconds(500);
+
+    public IncomingDispatcher(int capacity, SubscriptionTable table, DedupeCache? dedupe, ClientCounters counters, ILogger logger, bool withholdAckOnFailure, CancellationToken stopping, TimeProvider time)
     {
+        _time = time;
         _channel = Channel.CreateBounded<IncomingMessage>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -216,7 +221,17 @@ internal sealed class IncomingDispatcher
 
                 try
                 {
-                    await registration.Handler(message, stopping).ConfigureAwait(false);
+                    var started = _time.GetTimestamp();
+                    var handled = registration.Handler(message, stopping);
+
+                    // Only the synchronous part holds the receive path: that is what a blocking call shows up as.
+                    var held = _time.GetElapsedTime(started);
+                    if (held >= BlockingWarning)
+                    {
+                        Log.HandlerBlocked(_logger, entry.Filter, message.Topic, (long)held.TotalMilliseconds);
+                    }
+
+                    await handled.ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {

@@ -57,4 +57,41 @@ public sealed class DispatchOrderTests
         Assert.Equal(0, overlapped);
         Assert.Equal(0, subscriber.GetStats().HandlerErrors);
     }
+
+    [Fact]
+    public async Task A_handler_that_blocks_the_receive_path_is_named_in_a_warning()
+    {
+        await using var broker = await TestBrokers.StartAsync(TestBrokers.MqttNet);
+        var logs = new CapturingLoggerFactory();
+        await using var subscriber = new SwitchboardClient(TestClients.Options(broker.Url), logs);
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+        {
+            await subscriber.ConnectAsync(cts.Token);
+        }
+
+        await using var publisher = await TestClients.ConnectAsync(broker);
+        var handled = 0;
+        await using var sub = await subscriber.SubscribeAsync("blocking/+", (m, _) =>
+        {
+            if (m.Topic == "blocking/slow")
+            {
+                // The behaviour under test: a handler that blocks instead of awaiting.
+                Thread.Sleep(TimeSpan.FromMilliseconds(600));
+            }
+
+            Interlocked.Increment(ref handled);
+            return ValueTask.CompletedTask;
+        });
+
+        await publisher.PublishAsync("blocking/fast", "1");
+        await publisher.PublishAsync("blocking/slow", "2");
+        await Eventually.WaitAsync(() => Volatile.Read(ref handled) == 2, TimeSpan.FromSeconds(15), "both messages were handled");
+        await Eventually.WaitAsync(() => logs.Entries.Any(e => e.Message.Contains("held the receive path", StringComparison.Ordinal)), TimeSpan.FromSeconds(5), "the blocking warning was logged");
+
+        var warnings = logs.Entries.Where(e => e.Message.Contains("held the receive path", StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(warnings);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("blocking/+", warning.Message);
+        Assert.Contains("blocking/slow", warning.Message);
+    }
 }
