@@ -71,7 +71,7 @@ public sealed partial class SwitchboardClient
         OutgoingMessage message;
         try
         {
-            message = CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId, qos, retain, awaited: true, responseTopic: null).Message;
+            message = CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId, qos, retain, awaited: true, responseTopic: null);
         }
         catch (Exception ex)
         {
@@ -88,7 +88,7 @@ public sealed partial class SwitchboardClient
     /// is written straight into the payload, so the call allocates only the payload and its queue entry.
     /// </summary>
     public bool PostEvent<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, Qos qos = Qos.AtLeastOnce, bool retain = false) =>
-        TryPost(CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId: null, qos, retain, awaited: false, responseTopic: null).Message);
+        TryPost(CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId: null, qos, retain, awaited: false, responseTopic: null));
 
     /// <summary>As <see cref="PostEvent{T}(string, string, T, JsonTypeInfo{T}, Qos, bool)"/>, with the serializer
     /// options' metadata for <typeparamref name="T"/>.</summary>
@@ -102,10 +102,10 @@ public sealed partial class SwitchboardClient
         await AcceptAndAwaitAsync(CreateHealthMessage(ok, @event, err, awaited: true), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Builds an envelope message. The id string is made only when someone needs it: the awaiting caller,
+    /// <summary>Builds an envelope message (its id in <see cref="OutgoingMessage.EnvelopeId"/>). The id string is made only when someone needs it: the awaiting caller,
     /// a request's correlation data, or a reply (which carries the request's id); otherwise it is written straight
     /// into the payload.</summary>
-    internal (OutgoingMessage Message, string? Id) CreateEnvelopeMessage<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, string? correlationId, Qos qos, bool retain, bool awaited, string? responseTopic)
+    internal OutgoingMessage CreateEnvelopeMessage<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, string? correlationId, Qos qos, bool retain, bool awaited, string? responseTopic)
     {
         Topics.ValidateTopicName(topic);
         Topics.ValidateQos(qos);
@@ -115,7 +115,7 @@ public sealed partial class SwitchboardClient
         var payload = id is null
             ? EnvelopeCodec.EncodeWithNewId(type, UnixNow(), _settings.SourceName, data, typeInfo)
             : EnvelopeCodec.Encode(id, type, UnixNow(), _settings.SourceName, data, typeInfo);
-        var message = new OutgoingMessage(topic, payload, qos, retain, awaited)
+        return new OutgoingMessage(topic, payload, qos, retain, awaited)
         {
             EnvelopeId = id,
             ContentType = "application/json",
@@ -124,24 +124,16 @@ public sealed partial class SwitchboardClient
             Durable = qos != Qos.AtMostOnce && responseTopic is null,
             CorrelationData = responseTopic is null ? ReadOnlyMemory<byte>.Empty : Encoding.UTF8.GetBytes(id!),
         };
-        return (message, id);
     }
 
     /// <summary>
     /// Queues an awaited message and returns what completes on its acknowledgement (its result is the envelope id).
-    /// Bad input has already been turned into a failed task by the callers, as the async methods always did.
+    /// Callers turn bad input into a failed task first, as the async methods always did.
     /// </summary>
     private Task<string> AcceptAndAwaitAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        ValueTask accept;
-        try
-        {
-            accept = AcceptAsync(message, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<string>(ex);
-        }
+        // AcceptAsync is async: its failures come back in the ValueTask, never thrown from the call.
+        var accept = AcceptAsync(message, cancellationToken);
 
         // Accepted at once and nothing to cancel: the caller awaits the completion itself, so a publish costs no
         // async state machine of ours.

@@ -28,7 +28,7 @@ public sealed partial class SwitchboardClient
         var pending = _requests.Register(correlationId);
         try
         {
-            var (message, _) = CreateEnvelopeMessage(topic, type, data, requestTypeInfo, correlationId, Qos.AtLeastOnce, retain: false, awaited: false, responseTopic: inbox);
+            var message = CreateEnvelopeMessage(topic, type, data, requestTypeInfo, correlationId, Qos.AtLeastOnce, retain: false, awaited: false, responseTopic: inbox);
             await AcceptAsync(message, cancellationToken).ConfigureAwait(false);
             MqttMessage reply;
             try
@@ -88,7 +88,7 @@ public sealed partial class SwitchboardClient
 
             var message = request.Message!;
             var target = message.ResponseTopic ?? replyTopic ?? $"{message.Topic}/reply";
-            var (reply, _) = CreateEnvelopeMessage(target, replyType, result, replyTypeInfo, request.Id, qos, retain: false, awaited: false, responseTopic: null);
+            var reply = CreateEnvelopeMessage(target, replyType, result, replyTypeInfo, request.Id, qos, retain: false, awaited: false, responseTopic: null);
             var echoed = new OutgoingMessage(reply.Topic, reply.Payload, reply.Qos, retain: false, awaited: false)
             {
                 ContentType = reply.ContentType,
