@@ -36,6 +36,9 @@ internal sealed class ConnectionSession : IDisposable
     /// <summary>How many QoS ≥ 1 publishes may await acknowledgement: our window, lowered to the broker's receive-maximum.</summary>
     public int InflightLimit { get; set; } = 1;
 
+    /// <summary>The broker's maximum packet size (MQTT 5 CONNACK), 0 when it announced none.</summary>
+    public uint MaximumPacketSize => ConnectResult?.MaximumPacketSize ?? 0;
+
     public bool SessionPresent => ConnectResult?.IsSessionPresent ?? false;
 
     /// <summary>Cancelled when the session is lost.</summary>

@@ -271,7 +271,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     {
         var protocol = _protocol;
         var client = _factory.CreateMqttClient();
-        var transport = _settings.Endpoint.UseWebSocket || PlainTransport ? null : new CoalescingStreamProvider();
+        var transport = _settings.Endpoint.UseWebSocket || PlainTransport ? null : new CoalescingStreamProvider(packetAware: !_settings.Endpoint.UseTls);
         var session = new ConnectionSession(client, protocol, Interlocked.Increment(ref _epoch)) { Transport = transport };
         client.ApplicationMessageReceivedAsync += e => _callbacks.OnMessageAsync(session, e);
         client.DisconnectedAsync += e =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -24,6 +25,9 @@ internal sealed class PublishPump
     // At most this many messages are sent on the thread of a writer that resumed the pump (one batch's worth).
     private const int InlineBudget = BatchSize;
     private int _writing;
+
+    // Headers of the publish the pump is writing itself (only the pump's loop uses it).
+    private readonly ArrayBufferWriter<byte> _header = new(256);
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PublishPump(OutgoingQueue queue, ConnectionSupervisor supervisor, ClientCounters counters, ILogger logger, TimeProvider time)
@@ -127,11 +131,22 @@ internal sealed class PublishPump
 
     private async Task PumpSessionAsync(ConnectionSession session, CancellationToken stopping)
     {
-        var window = new InflightWindow(session.InflightLimit);
+        var stream = session.Stream;
+
+        // On a plain TCP connection QoS 0 and 1 publishes are encoded and written here and their PUBACKs taken off the
+        // stream before MQTTnet reads it: MQTTnet's per-publish machinery (a request object per packet, a linear
+        // search per PUBACK, a thread hop per acknowledgement) was most of the cost of a QoS 1 publish.
+        var direct = stream is { IsPacketAware: true };
+        var window = new InflightWindow(direct ? Math.Min(session.InflightLimit, PacketIdTable.MaxInflight) : session.InflightLimit);
+        var ids = direct ? new PacketIdTable(session.InflightLimit, (message, reason, properties) => OnAcknowledged(message, reason, properties, window)) : null;
+        if (ids is not null)
+        {
+            stream!.Acknowledgements = ids;
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, session.Lost);
         var token = linked.Token;
         var sends = new List<Task>();
-        var stream = session.Stream;
 
         // Messages go out in corked batches: MQTTnet writes each packet separately, the stream gathers a batch
         // into one socket write when the batch ends (queue empty, window full, or BatchSize reached).
@@ -186,7 +201,14 @@ internal sealed class PublishPump
                 {
                     try
                     {
-                        await SendAtMostOnceAsync(session, message, token).ConfigureAwait(false);
+                        if (direct)
+                        {
+                            await WriteAtMostOnceAsync(session, message).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await SendAtMostOnceAsync(session, message, token).ConfigureAwait(false);
+                        }
                     }
                     finally
                     {
@@ -218,13 +240,23 @@ internal sealed class PublishPump
                     // Counted from here: sent and awaiting its acknowledgement (the window bounds this number).
                     Interlocked.Increment(ref _counters.Inflight);
                     message.Attempts++;
-                    var send = SendAcknowledgedAsync(session, message, window);
-                    if (!send.IsCompleted)
+                    if (ids is not null && message.Qos == Qos.AtLeastOnce)
                     {
-                        sends.Add(send);
-                        if (sends.Count > 4 * session.InflightLimit)
+                        if (!await WriteAtLeastOnceAsync(session, message, ids, window).ConfigureAwait(false))
                         {
-                            sends.RemoveAll(static t => t.IsCompleted);
+                            break;
+                        }
+                    }
+                    else
+                    {
+                        var send = SendAcknowledgedAsync(session, message, window);
+                        if (!send.IsCompleted)
+                        {
+                            sends.Add(send);
+                            if (sends.Count > 4 * session.InflightLimit)
+                            {
+                                sends.RemoveAll(static t => t.IsCompleted);
+                            }
                         }
                     }
                 }
@@ -246,6 +278,7 @@ internal sealed class PublishPump
         // The session is gone (or we are stopping): let the outstanding sends settle — they fail fast once MQTTnet
         // sees the dead connection — then put everything unacknowledged back, in order, for the next session.
         await Task.WhenAll(sends).ConfigureAwait(false);
+        ids?.Close();
         if (stopping.IsCancellationRequested)
         {
             return;
@@ -278,6 +311,94 @@ internal sealed class PublishPump
         }
 
         return 0;
+    }
+
+    /// <summary>Writes a QoS 0 publish to the stream ourselves.</summary>
+    private async ValueTask WriteAtMostOnceAsync(ConnectionSession session, OutgoingMessage message)
+    {
+        if (!TryEncode(session, message, packetId: 0))
+        {
+            return;
+        }
+
+        try
+        {
+            await WriteEncodedAsync(session.Stream!, message).ConfigureAwait(false);
+            Interlocked.Increment(ref _counters.Published);
+            message.Succeed();
+        }
+        catch (Exception ex)
+        {
+            // Not written: it waits for the next connection like anything else accepted while offline.
+            _queue.Requeue([message]);
+            session.MarkLost(ex);
+        }
+    }
+
+    /// <summary>
+    /// Writes a QoS 1 publish to the stream ourselves; its PUBACK completes it (<see cref="OnAcknowledged"/>). False
+    /// when the connection failed: the message stays in flight and is resent on the next session.
+    /// </summary>
+    private async ValueTask<bool> WriteAtLeastOnceAsync(ConnectionSession session, OutgoingMessage message, PacketIdTable ids, InflightWindow window)
+    {
+        var id = ids.Add(message);
+        if (!TryEncode(session, message, id))
+        {
+            ids.Remove(id);
+            Remove(message);
+            Acknowledged?.Invoke(message);
+            window.Release();
+            return true;
+        }
+
+        try
+        {
+            await WriteEncodedAsync(session.Stream!, message).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            session.MarkLost(ex);
+            return false;
+        }
+    }
+
+    // The header goes to the scratch buffer; a message MQTT cannot carry is failed here (resending cannot help).
+    private bool TryEncode(ConnectionSession session, OutgoingMessage message, ushort packetId)
+    {
+        try
+        {
+            PublishPacketEncoder.WriteHeader(_header, message, packetId, session.Protocol, session.MaximumPacketSize);
+            return true;
+        }
+        catch (ArgumentException ex)
+        {
+            Fail(message, ex);
+            return false;
+        }
+    }
+
+    private ValueTask WriteEncodedAsync(CoalescingStream stream, OutgoingMessage message) =>
+        stream.WritePacketAsync(_header.WrittenSpan, message.Payload.Span);
+
+    /// <summary>A PUBACK for a publish we wrote (on the connection's receive path).</summary>
+    private void OnAcknowledged(OutgoingMessage message, byte reasonCode, ReadOnlySpan<byte> properties, InflightWindow window)
+    {
+        if (TryRemove(message))
+        {
+            Acknowledged?.Invoke(message);
+            if (reasonCode < 0x80)
+            {
+                Interlocked.Increment(ref _counters.Published);
+                message.Succeed();
+            }
+            else
+            {
+                Fail(message, ExceptionFactory.PublishRefused(message.Topic, reasonCode, MqttFraming.ReasonString(properties)));
+            }
+        }
+
+        window.Release();
     }
 
     private async Task SendAtMostOnceAsync(ConnectionSession session, OutgoingMessage message, CancellationToken token)
@@ -336,15 +457,23 @@ internal sealed class PublishPump
         }
     }
 
-    private void Remove(OutgoingMessage message)
+    private void Remove(OutgoingMessage message) => TryRemove(message);
+
+    /// <summary>Takes a message out of the in-flight set; false when it was no longer there (taken back for a resend).</summary>
+    private bool TryRemove(OutgoingMessage message)
     {
         lock (_lock)
         {
-            _inflight.Remove(message.Sequence);
+            if (!_inflight.Remove(message.Sequence))
+            {
+                return false;
+            }
+
             Interlocked.Decrement(ref _counters.Inflight);
         }
 
         SignalIdleIfDone();
+        return true;
     }
 
     private void SignalIdleIfDone()

@@ -31,17 +31,45 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
     // Reads come from one reader at a time (MQTTnet's receive loop), so the read-ahead needs no lock.
     private readonly byte[] _readBuffer = new byte[ReadAhead];
     private int _readStart;
+
+    // MQTTnet may read up to here; [_readEnd, _rawEnd) is held back: the start of a packet not yet classifiable.
     private int _readEnd;
+    private int _rawEnd;
+
+    // Set on a packet-aware stream (plain TCP: the bytes here are MQTT packets, not TLS records).
+    private readonly IncomingAckFilter? _incoming;
+    private readonly OutgoingFrameCursor? _outgoing;
+
+    // Packets of our own written while MQTTnet was inside one of its packets: they follow it.
+    private readonly ArrayBufferWriter<byte> _injected = new(256);
     private int _corks;
     private bool _flushing;
     private TaskCompletionSource? _drained;
     private Exception? _error;
     private bool _disposed;
 
-    public CoalescingStream(Socket socket)
+    /// <param name="socket">The connected socket (owned by the stream).</param>
+    /// <param name="packetAware">The stream carries MQTT packets as they are (no TLS on top): packets of our own can
+    /// be written (<see cref="WritePacketAsync"/>) and our PUBACKs taken out (<see cref="Acknowledgements"/>).</param>
+    public CoalescingStream(Socket socket, bool packetAware = false)
     {
         _socket = socket;
         _network = new NetworkStream(socket, ownsSocket: true);
+        if (packetAware)
+        {
+            _incoming = new IncomingAckFilter();
+            _outgoing = new OutgoingFrameCursor();
+        }
+    }
+
+    /// <summary>True when <see cref="WritePacketAsync"/> and <see cref="Acknowledgements"/> may be used.</summary>
+    public bool IsPacketAware => _outgoing is not null;
+
+    /// <summary>Where the PUBACKs of packets written with <see cref="WritePacketAsync"/> go (packet-aware streams only).</summary>
+    public IPublishAcknowledgements? Acknowledgements
+    {
+        get => _incoming?.Acknowledgements;
+        set => (_incoming ?? throw new InvalidOperationException("The stream is not packet-aware.")).Acknowledgements = value;
     }
 
     public EndPoint? LocalEndPoint => _socket.LocalEndPoint;
@@ -91,14 +119,39 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
         return new ValueTask(FlushLoopAsync());
     }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Append(buffer.Span, cancellationToken);
+
+    /// <summary>
+    /// Writes one complete MQTT packet of our own (<paramref name="head"/> then <paramref name="body"/>), between
+    /// MQTTnet's packets: after the one it is writing, if any. Same buffering and backpressure as
+    /// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// </summary>
+    public ValueTask WritePacketAsync(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, CancellationToken cancellationToken = default) =>
+        _outgoing is null ? throw new InvalidOperationException("The stream is not packet-aware.") : Append(head, cancellationToken, body, own: true);
+
+    private ValueTask Append(ReadOnlySpan<byte> data, CancellationToken cancellationToken, ReadOnlySpan<byte> body = default, bool own = false)
     {
         Task? wait = null;
         var start = false;
         lock (_lock)
         {
             ThrowIfBroken();
-            _pending.Write(buffer.Span);
+            if (own)
+            {
+                var target = _outgoing!.AtBoundary ? _pending : _injected;
+                target.Write(data);
+                target.Write(body);
+            }
+            else if (_outgoing is null)
+            {
+                _pending.Write(data);
+            }
+            else
+            {
+                AppendTracked(data);
+            }
+
             if (_flushing)
             {
                 // The running flush takes these bytes with its next write; only a full buffer makes us wait.
@@ -108,7 +161,7 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
                     wait = _drained.Task;
                 }
             }
-            else if (_corks == 0)
+            else if (_corks == 0 && _pending.WrittenCount > 0)
             {
                 _flushing = true;
                 start = true;
@@ -131,6 +184,22 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
         return flush.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(flush);
     }
 
+    // Appends MQTTnet's bytes packet by packet, letting our waiting packets in at each boundary.
+    private void AppendTracked(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var used = _outgoing!.Advance(data);
+            _pending.Write(data[..used]);
+            data = data[used..];
+            if (_outgoing.AtBoundary && _injected.WrittenCount > 0)
+            {
+                _pending.Write(_injected.WrittenSpan);
+                _injected.Clear();
+            }
+        }
+    }
+
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
@@ -145,7 +214,8 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
 
     /// <summary>
     /// Reads through a read-ahead buffer: MQTTnet reads each packet's fixed header and body separately, two system
-    /// calls per packet; one socket read here fills the buffer with as many packets as have arrived.
+    /// calls per packet; one socket read here fills the buffer with as many packets as have arrived. On a
+    /// packet-aware stream the PUBACKs of our own publishes are taken out of the buffer before MQTTnet sees it.
     /// </summary>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -154,8 +224,21 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
             return ValueTask.FromResult(CopyBuffered(buffer.Span));
         }
 
-        // A large read goes straight to the caller's buffer; a small one refills ours.
-        return buffer.Length >= ReadAhead ? _network.ReadAsync(buffer, cancellationToken) : FillAndCopyAsync(buffer, cancellationToken);
+        // A large read (the body of a large packet) goes straight to the caller's buffer; a small one refills ours.
+        if (buffer.Length >= ReadAhead && _rawEnd == _readEnd)
+        {
+            if (_incoming is null)
+            {
+                return _network.ReadAsync(buffer, cancellationToken);
+            }
+
+            if (_incoming.PassThrough >= buffer.Length)
+            {
+                return ReadDirectAsync(buffer, cancellationToken);
+            }
+        }
+
+        return FillAndCopyAsync(buffer, cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -163,13 +246,26 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        if (_readEnd == _readStart)
+        while (_readEnd == _readStart)
         {
-            _readStart = 0;
-            _readEnd = _network.Read(_readBuffer, 0, _readBuffer.Length);
+            var free = PrepareFill();
+            var read = _network.Read(_readBuffer, _rawEnd, free);
+            if (read == 0)
+            {
+                return 0;
+            }
+
+            Received(read);
         }
 
         return CopyBuffered(buffer.AsSpan(offset, count));
+    }
+
+    private async ValueTask<int> ReadDirectAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = await _network.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        _incoming!.Skipped(read);
+        return read;
     }
 
     // Pooled: a connection's read loop waits here once per burst of packets, and each wait would otherwise allocate
@@ -177,10 +273,50 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> FillAndCopyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        // Emptied before the read: a failed or cancelled read must not leave old bytes to be returned again.
-        _readStart = _readEnd = 0;
-        _readEnd = await _network.ReadAsync(_readBuffer, cancellationToken).ConfigureAwait(false);
+        // A read that brought only acknowledgements of ours leaves nothing for MQTTnet: read again (returning 0
+        // would tell MQTTnet the connection closed).
+        while (_readEnd == _readStart)
+        {
+            var free = PrepareFill();
+            var read = await _network.ReadAsync(_readBuffer.AsMemory(_rawEnd, free), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return 0;
+            }
+
+            Received(read);
+        }
+
         return CopyBuffered(buffer.Span);
+    }
+
+    /// <summary>Moves held-back bytes (the start of a packet not yet complete) to the front; returns the free space after them.</summary>
+    private int PrepareFill()
+    {
+        // Emptied before the read: a failed or cancelled read must not leave old bytes to be returned again.
+        var held = _rawEnd - _readEnd;
+        if (held > 0 && _readEnd > 0)
+        {
+            _readBuffer.AsSpan(_readEnd, held).CopyTo(_readBuffer);
+        }
+
+        _readStart = _readEnd = 0;
+        _rawEnd = held;
+        return _readBuffer.Length - held;
+    }
+
+    private void Received(int count)
+    {
+        var end = _rawEnd + count;
+        if (_incoming is null)
+        {
+            _readEnd = _rawEnd = end;
+            return;
+        }
+
+        var kept = _incoming.Filter(_readBuffer.AsSpan(_readEnd, end - _readEnd), out var held);
+        _readEnd += kept;
+        _rawEnd = _readEnd + held;
     }
 
     private int CopyBuffered(Span<byte> destination)

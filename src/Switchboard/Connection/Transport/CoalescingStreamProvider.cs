@@ -8,6 +8,14 @@ namespace Switchboard;
 /// session's pump and dispatcher can cork it.</summary>
 internal sealed class CoalescingStreamProvider : IMqttClientStreamProvider
 {
+    private readonly bool _packetAware;
+
+    /// <param name="packetAware">No TLS will be layered on the stream, so it sees the MQTT packets themselves.</param>
+    public CoalescingStreamProvider(bool packetAware = false)
+    {
+        _packetAware = packetAware;
+    }
+
     public CoalescingStream? Stream { get; private set; }
 
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
@@ -23,7 +31,7 @@ internal sealed class CoalescingStreamProvider : IMqttClientStreamProvider
             throw;
         }
 
-        Stream = new CoalescingStream(socket);
+        Stream = new CoalescingStream(socket, _packetAware);
         return Stream;
     }
 }

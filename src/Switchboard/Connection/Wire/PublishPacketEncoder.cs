@@ -1,0 +1,103 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Switchboard;
+
+/// <summary>
+/// Encodes an <see cref="OutgoingMessage"/> as an MQTT PUBLISH packet (3.1.1 or 5), for the publishes Switchboard
+/// writes to the stream itself. The fixed and variable headers go to a scratch buffer; the payload is written after
+/// them as it is, never copied here.
+/// </summary>
+internal static class PublishPacketEncoder
+{
+    private const byte ContentTypeProperty = 0x03;
+    private const byte ResponseTopicProperty = 0x08;
+    private const byte CorrelationDataProperty = 0x09;
+    private const int MaxStringBytes = ushort.MaxValue;
+
+    /// <summary>Writes everything of the PUBLISH before its payload into <paramref name="header"/> (cleared first).</summary>
+    /// <param name="header">Scratch buffer for the headers.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="packetId">Packet identifier (QoS ≥ 1); ignored at QoS 0.</param>
+    /// <param name="protocol">Protocol of the connection: MQTT 5 properties are left out on 3.1.1.</param>
+    /// <param name="maximumPacketSize">The broker's maximum packet size (0 = none announced).</param>
+    /// <exception cref="ArgumentException">A string is too long for MQTT, or the packet exceeds the broker's maximum.</exception>
+    public static void WriteHeader(ArrayBufferWriter<byte> header, OutgoingMessage message, ushort packetId, MqttProtocol protocol, uint maximumPacketSize)
+    {
+        header.ResetWrittenCount();
+        var topicBytes = StringSize(message.Topic, "topic");
+        var v5 = protocol == MqttProtocol.V500;
+        var contentTypeBytes = v5 && message.ContentType is not null ? StringSize(message.ContentType, "content type") : -1;
+        var responseTopicBytes = v5 && message.ResponseTopic is not null ? StringSize(message.ResponseTopic, "response topic") : -1;
+        var correlationBytes = v5 && !message.CorrelationData.IsEmpty ? message.CorrelationData.Length : -1;
+        if (correlationBytes > MaxStringBytes)
+        {
+            throw new ArgumentException($"The correlation data of the message to '{message.Topic}' is {correlationBytes} bytes; MQTT allows at most {MaxStringBytes}.");
+        }
+
+        var propertiesLength = (contentTypeBytes >= 0 ? 3 + contentTypeBytes : 0)
+            + (responseTopicBytes >= 0 ? 3 + responseTopicBytes : 0)
+            + (correlationBytes >= 0 ? 3 + correlationBytes : 0);
+        var withId = message.Qos != Qos.AtMostOnce;
+        var variableHeader = 2 + topicBytes + (withId ? 2 : 0) + (v5 ? MqttFraming.VariableIntSize(propertiesLength) + propertiesLength : 0);
+        var remaining = (long)variableHeader + message.Payload.Length;
+        var total = 1 + MqttFraming.VariableIntSize((int)Math.Min(remaining, MqttFraming.MaxRemainingLength)) + remaining;
+        if (remaining > MqttFraming.MaxRemainingLength || (maximumPacketSize > 0 && total > maximumPacketSize))
+        {
+            var limit = maximumPacketSize > 0 ? Math.Min(maximumPacketSize, MqttFraming.MaxRemainingLength) : MqttFraming.MaxRemainingLength;
+            throw new ArgumentException($"The message to '{message.Topic}' would be a {total}-byte packet; the broker accepts at most {limit} bytes.");
+        }
+
+        var span = header.GetSpan(1 + 4 + variableHeader);
+        span[0] = (byte)((MqttFraming.PublishType << 4) | ((int)message.Qos << 1) | (message.Retain ? 1 : 0));
+        var at = 1 + MqttFraming.WriteVariableInt(span[1..], (int)remaining);
+        at += WriteString(span[at..], message.Topic, topicBytes);
+        if (withId)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(span[at..], packetId);
+            at += 2;
+        }
+
+        if (v5)
+        {
+            at += MqttFraming.WriteVariableInt(span[at..], propertiesLength);
+            if (contentTypeBytes >= 0)
+            {
+                span[at++] = ContentTypeProperty;
+                at += WriteString(span[at..], message.ContentType!, contentTypeBytes);
+            }
+
+            if (responseTopicBytes >= 0)
+            {
+                span[at++] = ResponseTopicProperty;
+                at += WriteString(span[at..], message.ResponseTopic!, responseTopicBytes);
+            }
+
+            if (correlationBytes >= 0)
+            {
+                span[at++] = CorrelationDataProperty;
+                BinaryPrimitives.WriteUInt16BigEndian(span[at..], (ushort)correlationBytes);
+                message.CorrelationData.Span.CopyTo(span[(at + 2)..]);
+                at += 2 + correlationBytes;
+            }
+        }
+
+        header.Advance(at);
+    }
+
+    private static int StringSize(string value, string what)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(value);
+        return bytes <= MaxStringBytes
+            ? bytes
+            : throw new ArgumentException($"The {what} is {bytes} bytes in UTF-8; MQTT allows at most {MaxStringBytes}.");
+    }
+
+    private static int WriteString(Span<byte> destination, string value, int bytes)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)bytes);
+        Encoding.UTF8.GetBytes(value, destination[2..]);
+        return 2 + bytes;
+    }
+}
