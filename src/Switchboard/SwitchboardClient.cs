@@ -61,6 +61,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         _supervisor = new ConnectionSupervisor(_settings, _time, _logger, _counters, new SupervisorCallbacks
         {
             OnMessageAsync = OnMessageReceivedAsync,
+            OnPublish = OnPublishReceived,
             OnConnectedAsync = OnConnectedAsync,
             CreateWill = CreateWill,
             OnStateChanged = (previous, current, error) => _stateEvents.Writer.TryWrite(new ConnectionStateChangedEventArgs(previous, current, error)),
@@ -178,17 +179,40 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             ContentType = app.ContentType,
             UserProperties = app.UserProperties is { Count: > 0 } props ? [.. props.Select(p => new KeyValuePair<string, string>(p.Name, System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span)))] : [],
         };
+
         Interlocked.Increment(ref _counters.Received);
         if (_requests.TryComplete(message, out _))
         {
+            // A reply to a request: MQTTnet acknowledges it (auto-acknowledge); nothing else sees it.
             return Task.CompletedTask;
         }
 
         e.AutoAcknowledge = false;
-        var write = _dispatcher.EnqueueAsync(new IncomingMessage(message, e, session), session.Lost);
-        return write.IsCompletedSuccessfully ? Task.CompletedTask : AwaitEnqueue(write);
+        var write = DispatchAsync(new IncomingMessage(message, e, session, 0));
+        return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
+    }
 
-        static async Task AwaitEnqueue(ValueTask write)
+    /// <summary>A QoS 0/1 message Switchboard decoded from the stream itself (see <see cref="PublishReceiver"/>).</summary>
+    private ValueTask OnPublishReceived(ConnectionSession session, MqttMessage message, ushort packetId)
+    {
+        Interlocked.Increment(ref _counters.Received);
+        var incoming = new IncomingMessage(message, null, session, packetId);
+        if (_requests.TryComplete(message, out _))
+        {
+            _ = IncomingDispatcher.AcknowledgeAsync(incoming);
+            return ValueTask.CompletedTask;
+        }
+
+        return DispatchAsync(incoming);
+    }
+
+    /// <summary>Hands a received message to the dispatcher; never faults (a wait cut short leaves it unacknowledged).</summary>
+    private ValueTask DispatchAsync(IncomingMessage incoming)
+    {
+        var write = _dispatcher.EnqueueAsync(incoming, incoming.Session.Lost);
+        return write.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitEnqueue(write);
+
+        static async ValueTask AwaitEnqueue(ValueTask write)
         {
             try
             {

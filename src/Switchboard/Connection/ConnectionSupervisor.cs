@@ -274,6 +274,12 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         var transport = _settings.Endpoint.UseWebSocket || PlainTransport ? null : new CoalescingStreamProvider(packetAware: !_settings.Endpoint.UseTls);
         var session = new ConnectionSession(client, protocol, Interlocked.Increment(ref _epoch)) { Transport = transport };
         client.ApplicationMessageReceivedAsync += e => _callbacks.OnMessageAsync(session, e);
+        if (transport is { PacketAware: true })
+        {
+            // QoS 0/1 messages are decoded from the stream by us; MQTTnet's event then only sees QoS 2.
+            transport.Publishes = new PublishReceiver(session, _callbacks.OnPublish);
+        }
+
         client.DisconnectedAsync += e =>
         {
             if (e.ClientWasConnected)
@@ -411,6 +417,9 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
 internal sealed class SupervisorCallbacks
 {
     public required Func<ConnectionSession, MqttApplicationMessageReceivedEventArgs, Task> OnMessageAsync { get; init; }
+
+    /// <summary>A QoS 0/1 message decoded from the stream (packet-aware transports); called on the receive path.</summary>
+    public required Func<ConnectionSession, MqttMessage, ushort, ValueTask> OnPublish { get; init; }
 
     /// <summary>Runs after CONNACK and before the session is offered to publishers: restore subscriptions, announce health.</summary>
     public required Func<ConnectionSession, CancellationToken, Task> OnConnectedAsync { get; init; }

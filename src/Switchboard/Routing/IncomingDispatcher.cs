@@ -287,6 +287,13 @@ internal sealed class IncomingDispatcher
         _acks.Clear();
     }
 
+    private static ValueTask WritePubAck(CoalescingStream stream, ushort packetId)
+    {
+        // 3.1.1 and 5 alike: a PUBACK with only the packet identifier means success.
+        Span<byte> puback = [MqttFraming.PubAckType << 4, 2, (byte)(packetId >> 8), (byte)packetId];
+        return stream.WritePacketAsync(puback, default);
+    }
+
     private static async ValueTask UncorkAsync(CoalescingStream? stream)
     {
         if (stream is null)
@@ -304,7 +311,8 @@ internal sealed class IncomingDispatcher
         }
     }
 
-    private static async ValueTask AcknowledgeAsync(IncomingMessage incoming)
+    /// <summary>Sends the PUBACK of a QoS 1 message (nothing for QoS 0); a dead connection is ignored.</summary>
+    public static async ValueTask AcknowledgeAsync(IncomingMessage incoming)
     {
         if (incoming.Message.Qos == Qos.AtMostOnce || !incoming.Session.IsAlive)
         {
@@ -313,7 +321,14 @@ internal sealed class IncomingDispatcher
 
         try
         {
-            await incoming.Args.AcknowledgeAsync(incoming.Session.Lost).ConfigureAwait(false);
+            if (incoming.Args is { } args)
+            {
+                await args.AcknowledgeAsync(incoming.Session.Lost).ConfigureAwait(false);
+            }
+            else
+            {
+                await WritePubAck(incoming.Session.Stream!, incoming.PacketId).ConfigureAwait(false);
+            }
         }
         catch (Exception)
         {
@@ -322,5 +337,8 @@ internal sealed class IncomingDispatcher
     }
 }
 
-/// <summary>A received message with what is needed to acknowledge it on the connection it came from.</summary>
-internal readonly record struct IncomingMessage(MqttMessage Message, MqttApplicationMessageReceivedEventArgs Args, ConnectionSession Session);
+/// <summary>
+/// A received message with what is needed to acknowledge it on the connection it came from: MQTTnet's event
+/// arguments, or (for a message Switchboard decoded from the stream itself) its packet identifier.
+/// </summary>
+internal readonly record struct IncomingMessage(MqttMessage Message, MqttApplicationMessageReceivedEventArgs? Args, ConnectionSession Session, ushort PacketId);

@@ -65,6 +65,14 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
     /// <summary>True when <see cref="WritePacketAsync"/> and <see cref="Acknowledgements"/> may be used.</summary>
     public bool IsPacketAware => _outgoing is not null;
 
+    /// <summary>Where QoS 0/1 PUBLISH packets from the broker go instead of to MQTTnet (packet-aware streams only); set
+    /// before the connection is made, so no message can take the other path and overtake.</summary>
+    public IIncomingPublishes? Publishes
+    {
+        get => _incoming?.Publishes;
+        set => (_incoming ?? throw new InvalidOperationException("The stream is not packet-aware.")).Publishes = value;
+    }
+
     /// <summary>Where the PUBACKs of packets written with <see cref="WritePacketAsync"/> go (packet-aware streams only).</summary>
     public IPublishAcknowledgements? Acknowledgements
     {
@@ -225,7 +233,7 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
         }
 
         // A large read (the body of a large packet) goes straight to the caller's buffer; a small one refills ours.
-        if (buffer.Length >= ReadAhead && _rawEnd == _readEnd)
+        if (buffer.Length >= ReadAhead && _rawEnd == _readEnd && _incoming is not { IsWaiting: true })
         {
             if (_incoming is null)
             {
@@ -248,6 +256,13 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
     {
         while (_readEnd == _readStart)
         {
+            if (_incoming is { IsWaiting: true })
+            {
+                _incoming.TakeWait().AsTask().GetAwaiter().GetResult();
+                Received(0);
+                continue;
+            }
+
             var free = PrepareFill();
             var read = _network.Read(_readBuffer, _rawEnd, free);
             if (read == 0)
@@ -277,6 +292,14 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
         // would tell MQTTnet the connection closed).
         while (_readEnd == _readStart)
         {
+            if (_incoming is { IsWaiting: true })
+            {
+                // A handler's queue was full: read nothing more until it has room (the held bytes are filtered again).
+                await _incoming.TakeWait().ConfigureAwait(false);
+                Received(0);
+                continue;
+            }
+
             var free = PrepareFill();
             var read = await _network.ReadAsync(_readBuffer.AsMemory(_rawEnd, free), cancellationToken).ConfigureAwait(false);
             if (read == 0)

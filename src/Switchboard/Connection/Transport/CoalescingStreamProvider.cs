@@ -18,6 +18,12 @@ internal sealed class CoalescingStreamProvider : IMqttClientStreamProvider
 
     public CoalescingStream? Stream { get; private set; }
 
+    /// <summary>True when the stream will see MQTT packets (no TLS layered on it).</summary>
+    public bool PacketAware => _packetAware;
+
+    /// <summary>Given to the stream when it is made: where QoS 0/1 PUBLISHes go (packet-aware only).</summary>
+    public IIncomingPublishes? Publishes { get; set; }
+
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -32,6 +38,11 @@ internal sealed class CoalescingStreamProvider : IMqttClientStreamProvider
         }
 
         Stream = new CoalescingStream(socket, _packetAware);
+        if (_packetAware)
+        {
+            Stream.Publishes = Publishes;
+        }
+
         return Stream;
     }
 }

@@ -2,19 +2,46 @@ namespace Switchboard;
 
 /// <summary>
 /// Finds packet boundaries in the bytes read from the broker and takes out the PUBACKs that
-/// <see cref="IPublishAcknowledgements"/> claims, so they complete on the receive path directly instead of going
-/// through MQTTnet's per-packet dispatch. Everything else passes through unchanged.
+/// <see cref="IPublishAcknowledgements"/> claims and the QoS 0/1 PUBLISHes <see cref="IIncomingPublishes"/> takes, so
+/// they are handled on the receive path directly instead of going through MQTTnet's per-packet objects, queue and
+/// thread hop. Everything else passes through unchanged.
 /// </summary>
 internal sealed class IncomingAckFilter
 {
+    /// <summary>A PUBLISH up to this size is decoded where it lies in the read buffer; a larger one is gathered first.</summary>
+    public const int InlinePublish = 16 * 1024;
+
     // Bytes of the current packet still to pass through.
     private long _passThrough;
     private bool _malformed;
 
+    // A large PUBLISH being gathered: its first byte, its body, and how much of the body has arrived.
+    private byte _largeFirst;
+    private byte[]? _large;
+    private int _largeFilled;
+
+    // Backpressure from the last PUBLISH taken: reading must wait for it before going on.
+    private ValueTask _wait;
+    private bool _waiting;
+
     public IPublishAcknowledgements? Acknowledgements { get; set; }
 
+    public IIncomingPublishes? Publishes { get; set; }
+
+    /// <summary>True when the bytes held back must be filtered again (after <see cref="TakeWait"/>) before reading more.</summary>
+    public bool IsWaiting => _waiting;
+
+    /// <summary>The wait the last taken PUBLISH asked for; the held bytes are then filtered again.</summary>
+    public ValueTask TakeWait()
+    {
+        var wait = _wait;
+        _wait = default;
+        _waiting = false;
+        return wait;
+    }
+
     /// <summary>Bytes of the packet in progress that may be read straight from the socket without looking at them.</summary>
-    public long PassThrough => _malformed ? long.MaxValue : _passThrough;
+    public long PassThrough => _malformed ? long.MaxValue : _large is null ? _passThrough : 0;
 
     /// <summary>Accounts for bytes read directly by the caller (at most <see cref="PassThrough"/>).</summary>
     public void Skipped(int count)
@@ -42,8 +69,25 @@ internal sealed class IncomingAckFilter
         var read = 0;
         var write = 0;
         var acknowledgements = Acknowledgements;
-        while (read < data.Length)
+        var publishes = Publishes;
+        while (read < data.Length && !_waiting)
         {
+            if (_large is not null)
+            {
+                var take = Math.Min(_large.Length - _largeFilled, data.Length - read);
+                data.Slice(read, take).CopyTo(_large.AsSpan(_largeFilled));
+                _largeFilled += take;
+                read += take;
+                if (_largeFilled == _large.Length)
+                {
+                    var body = _large;
+                    _large = null;
+                    Take(publishes!, _largeFirst, body, throwIfMalformed: true);
+                }
+
+                continue;
+            }
+
             if (_passThrough > 0)
             {
                 var take = (int)Math.Min(_passThrough, data.Length - read);
@@ -91,6 +135,30 @@ internal sealed class IncomingAckFilter
                 }
             }
 
+            if (first >> 4 == MqttFraming.PublishType && ((first >> 1) & 0x03) < 2 && publishes is not null)
+            {
+                if (total > InlinePublish)
+                {
+                    // Gathered into its own array over as many reads as it takes, then decoded.
+                    _largeFirst = first;
+                    _large = new byte[remaining];
+                    _largeFilled = 0;
+                    read += headerLength;
+                    continue;
+                }
+
+                if (data.Length - read < total)
+                {
+                    break;
+                }
+
+                if (Take(publishes, first, data.Slice(read + headerLength, remaining), throwIfMalformed: false))
+                {
+                    read += total;
+                    continue;
+                }
+            }
+
             _passThrough = total;
         }
 
@@ -101,6 +169,24 @@ internal sealed class IncomingAckFilter
         }
 
         return write;
+    }
+
+    private bool Take(IIncomingPublishes publishes, byte first, ReadOnlySpan<byte> body, bool throwIfMalformed)
+    {
+        if (!publishes.TryTake(first, body, out var wait))
+        {
+            // Malformed: left to MQTTnet, which closes the connection with its own diagnosis; a gathered packet is
+            // no longer in the stream to leave, so the read fails instead.
+            return throwIfMalformed ? throw new IOException("The broker sent a malformed PUBLISH packet.") : false;
+        }
+
+        if (!wait.IsCompletedSuccessfully)
+        {
+            _wait = wait;
+            _waiting = true;
+        }
+
+        return true;
     }
 
     /// <summary>Largest PUBACK held back for inspection; a larger one (a huge reason string) goes to MQTTnet.</summary>

@@ -1,0 +1,145 @@
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+using Switchboard.IntegrationTests.Brokers;
+using Switchboard.IntegrationTests.Support;
+
+namespace Switchboard.IntegrationTests.Behaviour;
+
+/// <summary>
+/// QoS 0/1 publishes are written to the connection by Switchboard itself, between MQTTnet's own packets, and their
+/// PUBACKs are taken off the receive path: refusals, large packets and interleaving with MQTTnet's packets.
+/// </summary>
+public sealed class PublishWireTests
+{
+    [Theory]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
+    public async Task A_publish_the_broker_refuses_fails_with_its_reason_and_the_connection_carries_on(string brokerName)
+    {
+        await using var broker = await StartRefusingBrokerAsync(brokerName);
+        await using var publisher = await TestClients.ConnectAsync(broker.Url);
+        await using var subscriber = await TestClients.ConnectAsync(broker.Url);
+        var collector = new MessageCollector();
+        await using var sub = await subscriber.SubscribeAsync("allowed/#", collector.Handler);
+
+        var before = publisher.PublishAsync("allowed/a", "1");
+        var refused = publisher.PublishAsync("forbidden/x", "secret");
+        var after = publisher.PublishAsync("allowed/b", "2");
+
+        var error = await Assert.ThrowsAsync<MqttPublishException>(() => refused.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0x87, error.ReasonCode);
+        Assert.Contains("forbidden/x", error.Message);
+        await Task.WhenAll(before, after).WaitAsync(TimeSpan.FromSeconds(10));
+        await collector.WaitForAsync(2);
+        Assert.Equal(["1", "2"], collector.Messages.Select(m => m.PayloadAsString()));
+        Assert.Equal(ConnectionState.Connected, publisher.State);
+        Assert.Equal(1, publisher.GetStats().PublishErrors);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
+    public async Task Large_and_small_publishes_arrive_intact_at_both_qos(string brokerName)
+    {
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var publisher = await TestClients.ConnectAsync(broker);
+        await using var subscriber = await TestClients.ConnectAsync(broker);
+        var collector = new MessageCollector();
+        await using var sub = await subscriber.SubscribeAsync("sizes/#", collector.Handler);
+
+        // Sizes around the stream's 64 KB read-ahead and the 1/2/3-byte remaining-length boundaries.
+        int[] sizes = [0, 1, 100, 127, 128, 16_380, 16_384, 65_535, 65_536, 200_000, 2_100_000];
+        var sent = new List<byte[]>();
+        var publishes = new List<Task>();
+        foreach (var qos in new[] { Qos.AtMostOnce, Qos.AtLeastOnce })
+        {
+            foreach (var size in sizes)
+            {
+                var payload = new byte[size];
+                Random.Shared.NextBytes(payload);
+                sent.Add(payload);
+                publishes.Add(publisher.PublishAsync($"sizes/{(int)qos}/{size}", payload, qos));
+            }
+        }
+
+        await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromSeconds(30));
+        await collector.WaitForAsync(sent.Count, TimeSpan.FromSeconds(30));
+        var received = collector.Messages.ToList();
+        Assert.Equal(sent.Count, received.Count);
+        for (var i = 0; i < sent.Count; i++)
+        {
+            Assert.True(sent[i].AsSpan().SequenceEqual(received[i].Payload.Span), $"payload {i} ({sent[i].Length} bytes) arrived changed");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
+    public async Task Our_packets_never_land_inside_packets_MQTTnet_writes(string brokerName)
+    {
+        // QoS 2 publishes and subscribes still go through MQTTnet (its PUBLISH is two writes: header, then payload);
+        // QoS 0/1 publishes from other threads must fall between its packets, never inside one.
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var publisher = await TestClients.ConnectAsync(broker);
+        await using var subscriber = await TestClients.ConnectAsync(broker);
+        var collector = new MessageCollector();
+        await using var sub = await subscriber.SubscribeAsync("mix/#", collector.Handler);
+
+        const int perLane = 300;
+        var payload = new byte[3000];
+        Random.Shared.NextBytes(payload);
+        var lanes = new[] { Qos.AtMostOnce, Qos.AtLeastOnce, Qos.ExactlyOnce }.Select(qos => Task.Run(async () =>
+        {
+            var pending = new List<Task>();
+            for (var i = 0; i < perLane; i++)
+            {
+                pending.Add(publisher.PublishAsync($"mix/{(int)qos}/{i}", payload, qos));
+            }
+
+            await Task.WhenAll(pending);
+        }));
+        var churn = Task.Run(async () =>
+        {
+            // Subscribes and unsubscribes are MQTTnet packets too, written while the lanes publish.
+            for (var i = 0; i < 20; i++)
+            {
+                await using var extra = await publisher.SubscribeAsync($"churn/{i}", (_, _) => ValueTask.CompletedTask);
+            }
+        });
+
+        await Task.WhenAll([.. lanes, churn]).WaitAsync(TimeSpan.FromSeconds(30));
+        await collector.WaitForAsync(3 * perLane, TimeSpan.FromSeconds(30));
+        Assert.All(collector.Messages, m => Assert.True(m.Payload.Span.SequenceEqual(payload), $"{m.Topic} arrived changed"));
+        Assert.Equal(3 * perLane, collector.Messages.Select(m => m.Topic).Distinct().Count());
+        Assert.Equal(ConnectionState.Connected, publisher.State);
+    }
+
+    private static async Task<ITestBroker> StartRefusingBrokerAsync(string brokerName)
+    {
+        if (brokerName == TestBrokers.MqttNet)
+        {
+            var embedded = new EmbeddedBroker(configure: server => server.InterceptingPublishAsync += e =>
+            {
+                if (e.ApplicationMessage.Topic.StartsWith("forbidden/", StringComparison.Ordinal))
+                {
+                    e.ProcessPublish = false;
+                    e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+                }
+
+                return Task.CompletedTask;
+            });
+            await embedded.StartAsync();
+            return embedded;
+        }
+
+        // Anonymous clients may use allowed/# only; Mosquitto answers a refused QoS 1 publish with PUBACK 0x87.
+        var acl = Path.Combine(Path.GetTempPath(), $"switchboard-acl-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(acl, "topic readwrite allowed/#\n");
+        try
+        {
+            // Read once at start; this test never restarts the broker.
+            return await TestBrokers.StartAsync(brokerName, new BrokerOptions { ExtraConfig = $"acl_file {acl}" });
+        }
+        finally
+        {
+            File.Delete(acl);
+        }
+    }
+}
