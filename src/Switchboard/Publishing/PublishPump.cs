@@ -137,8 +137,9 @@ internal sealed class PublishPump
         // stream before MQTTnet reads it: MQTTnet's per-publish machinery (a request object per packet, a linear
         // search per PUBACK, a thread hop per acknowledgement) was most of the cost of a QoS 1 publish.
         var direct = stream is { IsPacketAware: true };
-        var window = new InflightWindow(direct ? Math.Min(session.InflightLimit, PacketIdTable.MaxInflight) : session.InflightLimit);
-        var ids = direct ? new PacketIdTable(session.InflightLimit, (message, reason, properties) => OnAcknowledged(message, reason, properties, window)) : null;
+        var limit = direct ? Math.Min(session.InflightLimit, PacketIdTable.MaxInflight) : session.InflightLimit;
+        var window = new InflightWindow(limit);
+        var ids = direct ? new PacketIdTable(limit, (message, reason, properties) => OnAcknowledged(message, reason, properties, window)) : null;
         if (ids is not null)
         {
             stream!.Acknowledgements = ids;

@@ -111,6 +111,15 @@ public sealed class PublishWireTests
         Assert.Equal(ConnectionState.Connected, publisher.State);
     }
 
+    [Fact]
+    public async Task A_window_wider_than_our_packet_id_range_still_publishes()
+    {
+        // MaxInflight may be 65535 and the embedded broker announces no receive-maximum; our ids span 32k.
+        await using var broker = await TestBrokers.StartAsync(TestBrokers.MqttNet);
+        await using var publisher = await TestClients.ConnectAsync(broker, configure: o => o.MaxInflight = 65535);
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => publisher.PublishAsync($"wide/{i}", "x"))).WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
     private static async Task<ITestBroker> StartRefusingBrokerAsync(string brokerName)
     {
         if (brokerName == TestBrokers.MqttNet)
