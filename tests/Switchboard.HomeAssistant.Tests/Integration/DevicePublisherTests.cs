@@ -158,6 +158,9 @@ public sealed class DevicePublisherTests
         await publisher.RemoveAsync(DeviceId, cancellationToken: budget.Token);
 
         await Eventually.WaitAsync(() => registry.Entities.Count == 0, "the registry removes them");
+
+        // The observer is another connection: it may see the removals after the registry did.
+        await Eventually.WaitAsync(() => observer.Received.Count(m => m.Payload.Length == 0 && m.Retain) >= 3, "the three empty retained configs");
         Assert.Equal(3, observer.Received.Count(m => m.Payload.Length == 0 && m.Retain));
         Assert.Empty(publisher.DeviceIds);
 
