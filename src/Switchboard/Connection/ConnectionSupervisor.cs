@@ -68,7 +68,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             attempt++;
             try
             {
-                var session = await EstablishAsync(linked.Token).ConfigureAwait(false);
+                var session = await EstablishAsync(reconnect: false, linked.Token).ConfigureAwait(false);
                 _supervision = Task.Run(() => SuperviseAsync(session));
                 return;
             }
@@ -209,8 +209,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
                 try
                 {
                     await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
-                    session = await EstablishAsync(_stop.Token).ConfigureAwait(false);
-                    Interlocked.Increment(ref _counters.Reconnects);
+                    session = await EstablishAsync(reconnect: true, _stop.Token).ConfigureAwait(false);
                     break;
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -234,7 +233,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     }
 
     /// <summary>One connection attempt, through to the callbacks that restore subscriptions; the session is live when it returns.</summary>
-    private async Task<ConnectionSession> EstablishAsync(CancellationToken cancellationToken)
+    private async Task<ConnectionSession> EstablishAsync(bool reconnect, CancellationToken cancellationToken)
     {
         var session = await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -255,6 +254,12 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         {
             _current = session;
             _connected.TrySetResult(session);
+        }
+
+        if (reconnect)
+        {
+            // Counted before the state changes, so whoever watches StateChanged reads a count that includes this one.
+            Interlocked.Increment(ref _counters.Reconnects);
         }
 
         Log.Connected(_logger, _settings.Endpoint, _settings.ClientId, session.Protocol, session.SessionPresent, session.InflightLimit);
