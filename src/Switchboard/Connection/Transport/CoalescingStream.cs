@@ -259,7 +259,7 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
             if (_incoming is { IsWaiting: true })
             {
                 _incoming.TakeWait().AsTask().GetAwaiter().GetResult();
-                Received(0);
+                Received(0).AsTask().GetAwaiter().GetResult();
                 continue;
             }
 
@@ -270,7 +270,7 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
                 return 0;
             }
 
-            Received(read);
+            Received(read).AsTask().GetAwaiter().GetResult();
         }
 
         return CopyBuffered(buffer.AsSpan(offset, count));
@@ -296,7 +296,7 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
             {
                 // A handler's queue was full: read nothing more until it has room (the held bytes are filtered again).
                 await _incoming.TakeWait().ConfigureAwait(false);
-                Received(0);
+                await Received(0).ConfigureAwait(false);
                 continue;
             }
 
@@ -307,7 +307,7 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
                 return 0;
             }
 
-            Received(read);
+            await Received(read).ConfigureAwait(false);
         }
 
         return CopyBuffered(buffer.Span);
@@ -328,18 +328,37 @@ internal sealed class CoalescingStream : Stream, IMqttClientStreamEndPoints
         return _readBuffer.Length - held;
     }
 
-    private void Received(int count)
+    /// <summary>Takes in <paramref name="count"/> bytes just read; completes once the replies they caused are written.</summary>
+    private ValueTask Received(int count)
     {
         var end = _rawEnd + count;
         if (_incoming is null)
         {
             _readEnd = _rawEnd = end;
-            return;
+            return ValueTask.CompletedTask;
         }
 
-        var kept = _incoming.Filter(_readBuffer.AsSpan(_readEnd, end - _readEnd), out var held);
-        _readEnd += kept;
-        _rawEnd = _readEnd + held;
+        // The messages of one read are handled in place, one after another, and each is acknowledged when its
+        // handlers return: corked, their PUBACKs leave in one socket write instead of one each.
+        Cork();
+        try
+        {
+            var kept = _incoming.Filter(_readBuffer.AsSpan(_readEnd, end - _readEnd), out var held);
+            _readEnd += kept;
+            _rawEnd = _readEnd + held;
+        }
+        catch
+        {
+            // The read fails and the connection with it: nothing more is worth sending, only the cork is released.
+            lock (_lock)
+            {
+                _corks = Math.Max(0, _corks - 1);
+            }
+
+            throw;
+        }
+
+        return UncorkAsync();
     }
 
     private int CopyBuffered(Span<byte> destination)

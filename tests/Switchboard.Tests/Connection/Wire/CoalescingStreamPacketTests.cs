@@ -17,13 +17,16 @@ public sealed class CoalescingStreamPacketTests
 
     private sealed class Connection : IAsyncDisposable
     {
-        private Connection(CoalescingStream client, Socket server)
+        private Connection(CoalescingStream client, Socket clientSocket, Socket server)
         {
             Client = client;
+            ClientSocket = clientSocket;
             Server = server;
         }
 
         public CoalescingStream Client { get; }
+
+        public Socket ClientSocket { get; }
 
         public Socket Server { get; }
 
@@ -37,7 +40,7 @@ public sealed class CoalescingStreamPacketTests
             await client.ConnectAsync(listener.LocalEndPoint!).WaitAsync(Timeout);
             var server = await accept.WaitAsync(Timeout);
             server.NoDelay = true;
-            return new Connection(new CoalescingStream(client, packetAware: true), server);
+            return new Connection(new CoalescingStream(client, packetAware: true), client, server);
         }
 
         /// <summary>Reads exactly <paramref name="count"/> bytes on the broker's side.</summary>
@@ -340,6 +343,53 @@ public sealed class CoalescingStreamPacketTests
         Assert.Equal(0x87, calls[1].Reason);
         Assert.Equal(reason, calls[1].Properties);
         Assert.All(calls.Where(c => c.Id != 0x8002), c => Assert.Equal(0, c.Reason));
+    }
+
+    /// <summary>Acknowledges each publish in place, as the dispatcher does for a handler that returns at once.</summary>
+    private sealed class AcknowledgingPublishes(CoalescingStream stream) : IIncomingPublishes
+    {
+        public int Taken { get; private set; }
+
+        public bool TryTake(byte firstByte, ReadOnlySpan<byte> body, out ValueTask wait)
+        {
+            Taken++;
+            var id = (ushort)((body[2 + ((body[0] << 8) | body[1])] << 8) | body[3 + ((body[0] << 8) | body[1])]);
+            wait = stream.WritePacketAsync(PubAck(id), default);
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task The_acknowledgements_of_the_publishes_of_one_read_leave_in_one_socket_write()
+    {
+        await using var connection = await Connection.OpenAsync();
+        var publishes = new AcknowledgingPublishes(connection.Client);
+        connection.Client.Publishes = publishes;
+        const int count = 20;
+        var burst = new List<byte>();
+        for (var i = 0; i < count; i++)
+        {
+            var (head, payload) = MqttnetPublish("burst/topic", 16, (ushort)(i + 1));
+            burst.AddRange(head);
+            burst.AddRange(payload);
+        }
+
+        // All of it waits in the socket before the first read, so one read takes it all.
+        await connection.ServerSendAsync([.. burst]);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (connection.ClientSocket.Available < burst.Count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The burst did not arrive.");
+            await Task.Delay(1);
+        }
+
+        var read = connection.Client.ReadAsync(new byte[64]).AsTask();
+        var acks = await connection.ServerReceiveAsync(4 * count);
+
+        Assert.Equal(count, publishes.Taken);
+        Assert.Equal(Enumerable.Range(1, count).SelectMany(i => PubAck((ushort)i)), acks);
+        Assert.Equal(1, connection.Client.SocketWrites);
+        Assert.False(read.IsCompleted, "Nothing was left for MQTTnet to read.");
     }
 
     [Fact]
