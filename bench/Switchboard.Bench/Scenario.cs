@@ -34,5 +34,14 @@ public static class ScenarioNames
     };
 
     /// <summary>Latency-like scenarios compare p50 (lower is better); the others msg/s.</summary>
+    /// <summary>Messages that cross the broker in one run (0 when none do).</summary>
+    public static int MessagesPerRun(this Scenario scenario, BenchSettings s) => scenario switch
+    {
+        Scenario.ThroughputQos0 or Scenario.ThroughputQos1 => s.Messages,
+        Scenario.Latency => s.LatencyWarmup + s.LatencyMessages,
+        Scenario.Envelope => s.EnvelopeMessages,
+        _ => 0,
+    };
+
     public static bool ComparesLatency(this Scenario scenario) => scenario is Scenario.Latency or Scenario.PostOffline;
 }

@@ -12,6 +12,9 @@ public sealed record RunResult
     /// <summary>Voluntary + involuntary context switches of the client process(es) per message: thread hops and wake-ups.</summary>
     public double ContextSwitchesPerMsg { get; init; } = double.NaN;
 
+    /// <summary>CPU time of the broker (the private Mosquitto) per message during the run: what this client's traffic costs it.</summary>
+    public double BrokerCpuUsPerMsg { get; init; } = double.NaN;
+
     public double PeakWorkingSetMb { get; init; } = double.NaN;
     public double AllocBytesPerMsg { get; init; } = double.NaN;
     public long Missing { get; init; }

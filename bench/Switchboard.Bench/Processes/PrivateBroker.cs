@@ -21,6 +21,9 @@ public sealed class PrivateBroker : IAsyncDisposable
 
     public string Url => _broker.Url;
 
+    /// <summary>The Mosquitto process, for reading its CPU time; null once it has exited.</summary>
+    public int? ProcessId => _broker.ProcessId;
+
     /// <summary>Starts a private broker when <paramref name="url"/> is null; returns null when a URL was given.</summary>
     public static async Task<PrivateBroker?> StartUnlessAsync(string? url)
     {

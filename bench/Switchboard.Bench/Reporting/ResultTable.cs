@@ -12,8 +12,8 @@ public static class ResultTable
     public static string Render(IReadOnlyDictionary<(Scenario, string), List<RunResult>> results, IReadOnlyList<string> clients, BenchSettings settings)
     {
         var text = new StringBuilder();
-        text.AppendLine("| scenario | client | msg/s | p50 µs | p99 µs | max µs | CPU µs/msg | ctx sw/msg | peak WS MB | alloc B/msg | lost / dup / out-of-order | ×MQTT.js | ×MQTTnet | notes |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
+        text.AppendLine("| scenario | client | msg/s | p50 µs | p99 µs | max µs | CPU µs/msg | ctx sw/msg | broker CPU µs/msg | peak WS MB | alloc B/msg | lost / dup / out-of-order | ×MQTT.js | ×MQTTnet | notes |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
         foreach (var scenario in Enum.GetValues<Scenario>())
         {
             var summaries = clients
@@ -30,7 +30,7 @@ public static class ResultTable
                 text.Append(CultureInfo.InvariantCulture, $"| {scenario.Title(settings)} | {client} | ");
                 if (summary.Skipped)
                 {
-                    text.AppendLine(CultureInfo.InvariantCulture, $"– | – | – | – | – | – | – | – | – | – | – | {summary.Note} |");
+                    text.AppendLine(CultureInfo.InvariantCulture, $"– | – | – | – | – | – | – | – | – | – | – | – | {summary.Note} |");
                     continue;
                 }
 
@@ -38,7 +38,7 @@ public static class ResultTable
                 var integrity = scenario == Scenario.PostOffline ? "–" : $"{summary.Missing} / {summary.Duplicates} / {summary.OutOfOrder}";
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"{F(m.MsgPerSec, "0")} | {F(m.P50, "0.0")} | {F(m.P99, "0.0")} | {F(m.Max, "0")} | {F(m.CpuUsPerMsg, "0.00")} | " +
-                    $"{F(m.ContextSwitchesPerMsg, "0.00")} | {F(m.PeakWorkingSetMb, "0")} | {F(m.AllocBytesPerMsg, "0")} | {integrity} | " +
+                    $"{F(m.ContextSwitchesPerMsg, "0.00")} | {F(m.BrokerCpuUsPerMsg, "0.00")} | {F(m.PeakWorkingSetMb, "0")} | {F(m.AllocBytesPerMsg, "0")} | {integrity} | " +
                     $"{Ratio(scenario, client, summary, MqttJs, summaries)} | {Ratio(scenario, client, summary, RawMqttNet, summaries)} | {summary.Note} |");
             }
         }

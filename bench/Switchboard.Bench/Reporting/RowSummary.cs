@@ -19,6 +19,7 @@ public sealed record RowSummary(RunResult Median, long Missing, long Duplicates,
             Max = Stats.Median(measured.Select(r => r.Max)),
             CpuUsPerMsg = Stats.Median(measured.Select(r => r.CpuUsPerMsg)),
             ContextSwitchesPerMsg = Stats.Median(measured.Select(r => r.ContextSwitchesPerMsg)),
+            BrokerCpuUsPerMsg = Stats.Median(measured.Select(r => r.BrokerCpuUsPerMsg)),
             PeakWorkingSetMb = Stats.Median(measured.Select(r => r.PeakWorkingSetMb)),
             AllocBytesPerMsg = Stats.Median(measured.Select(r => r.AllocBytesPerMsg)),
         };
