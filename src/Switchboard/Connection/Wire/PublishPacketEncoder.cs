@@ -45,8 +45,9 @@ internal static class PublishPacketEncoder
         var total = 1 + MqttFraming.VariableIntSize((int)Math.Min(remaining, MqttFraming.MaxRemainingLength)) + remaining;
         if (remaining > MqttFraming.MaxRemainingLength || (maximumPacketSize > 0 && total > maximumPacketSize))
         {
-            var limit = maximumPacketSize > 0 ? Math.Min(maximumPacketSize, MqttFraming.MaxRemainingLength) : MqttFraming.MaxRemainingLength;
-            throw new ArgumentException($"The message to '{message.Topic}' would be a {total}-byte packet; the broker accepts at most {limit} bytes.");
+            throw new ArgumentException(maximumPacketSize > 0 && total > maximumPacketSize
+                ? $"The message to '{message.Topic}' would be a {total}-byte packet; the broker accepts at most {maximumPacketSize} bytes."
+                : $"The message to '{message.Topic}' would be a {total}-byte packet; MQTT allows at most {MqttFraming.MaxRemainingLength} bytes after the fixed header.");
         }
 
         var span = header.GetSpan(1 + 4 + variableHeader);
