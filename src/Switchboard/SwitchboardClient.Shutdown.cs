@@ -6,12 +6,14 @@ public sealed partial class SwitchboardClient
     /// Shuts down gracefully: publishes the shutdown health (when health is on), drains the outgoing queue for up to
     /// <paramref name="drainTimeout"/> (default <see cref="SwitchboardOptions.DrainTimeout"/>), fails what is left with
     /// <see cref="MqttPublishException"/>, and disconnects cleanly so the broker discards the will. Idempotent.
+    /// A handler that is running is waited for (its cancellation token is cancelled first), for at most the drain
+    /// timeout; called from inside a handler of this client, it does not wait for that handler.
     /// </summary>
     public Task ShutdownAsync(TimeSpan? drainTimeout = null, CancellationToken cancellationToken = default)
     {
         lock (_lifecycle)
         {
-            _shutdownTask ??= ShutdownCoreAsync(drainTimeout ?? _settings.Options.DrainTimeout, cancellationToken);
+            _shutdownTask ??= ShutdownCoreAsync(drainTimeout ?? _settings.Options.DrainTimeout, _dispatcher.IsCallingHandler, cancellationToken);
             return _shutdownTask;
         }
     }
@@ -19,7 +21,7 @@ public sealed partial class SwitchboardClient
     /// <summary>Same as <see cref="ShutdownAsync"/> with the default drain timeout.</summary>
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
 
-    private async Task ShutdownCoreAsync(TimeSpan drainTimeout, CancellationToken cancellationToken)
+    private async Task ShutdownCoreAsync(TimeSpan drainTimeout, bool calledByHandler, CancellationToken cancellationToken)
     {
         await Task.Yield();
         if (_settings.Options.EnableHealth && _supervisor.State == ConnectionState.Connected)
@@ -49,7 +51,7 @@ public sealed partial class SwitchboardClient
 
         var undelivered = _queue.Close(ExceptionFactory.ShutDown);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_pumpTask, _dispatcher.StopAsync(), _heartbeatTask ?? Task.CompletedTask).ConfigureAwait(false);
+        await Task.WhenAll(_pumpTask, _dispatcher.StopAsync(calledByHandler, drainTimeout), _heartbeatTask ?? Task.CompletedTask).ConfigureAwait(false);
         undelivered.AddRange(_pump.TakeInflight());
 
         // Sends cancelled by the stop put their messages back into the (closed) queue: collect them too.

@@ -62,6 +62,9 @@ internal static partial class Log
     [LoggerMessage(25, LogLevel.Warning, "Handler for {Filter} held the receive path for {Milliseconds} ms on a message from {Topic} without awaiting; messages after it, including replies to its own requests, waited. Await instead of blocking")]
     public static partial void HandlerBlocked(ILogger logger, string filter, string topic, long milliseconds);
 
+    [LoggerMessage(26, LogLevel.Warning, "A handler was still running {Milliseconds} ms into the shutdown; shutting down without waiting for it (a handler that awaits ShutdownAsync or DisposeAsync of its own client after an await of its own waits for itself until then)")]
+    public static partial void HandlerOutlivedShutdown(ILogger logger, long milliseconds);
+
     [LoggerMessage(24, LogLevel.Error, "Dispatching received messages failed; the messages of this batch stay unacknowledged")]
     public static partial void DispatchFailed(ILogger logger, Exception error);
 

@@ -35,6 +35,10 @@ internal sealed class IncomingDispatcher
     // Small against the broker's window (our receive-maximum), so held-back acknowledgements never starve it.
     private readonly int _ackBatch;
 
+    // The dispatcher whose handler this thread is calling: a handler that shuts its own client down must not be waited for.
+    [ThreadStatic]
+    private static IncomingDispatcher? t_callingHandlerOf;
+
     // A handler that keeps the receive path this long without awaiting is almost certainly blocking on something.
     private static readonly TimeSpan BlockingWarning = TimeSpan.FromMilliseconds(500);
 
@@ -85,11 +89,31 @@ internal sealed class IncomingDispatcher
         return WriteThenRunAsync(message, cancellationToken);
     }
 
-    /// <summary>Stops taking messages and waits until the handler that is running, if any, has returned.</summary>
-    public async Task StopAsync()
+    /// <summary>True while this thread is inside the synchronous part of one of this dispatcher's handlers.</summary>
+    public bool IsCallingHandler => t_callingHandlerOf == this;
+
+    /// <summary>
+    /// Stops taking messages and waits until the handler that is running, if any, has returned: at most
+    /// <paramref name="patience"/>, and not at all when the caller is that handler (<paramref name="calledByHandler"/>),
+    /// which would wait for itself.
+    /// </summary>
+    public async Task StopAsync(bool calledByHandler, TimeSpan patience)
     {
-        // Taken for good: once a running drain sees the stop and lets go, no drain starts again.
-        await _lane.WaitAsync().ConfigureAwait(false);
+        // The stop token is cancelled by now: no drain starts again, and a running one stops after its handler.
+        if (!calledByHandler)
+        {
+            using var timeout = new CancellationTokenSource(patience, _time);
+            try
+            {
+                // Taken for good: once a running drain sees the stop and lets go, no drain starts again.
+                await _lane.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Log.HandlerOutlivedShutdown(_logger, (long)patience.TotalMilliseconds);
+            }
+        }
+
         _channel.Writer.TryComplete();
     }
 
@@ -222,7 +246,17 @@ internal sealed class IncomingDispatcher
                 try
                 {
                     var started = _time.GetTimestamp();
-                    var handled = registration.Handler(message, stopping);
+                    var outer = t_callingHandlerOf;
+                    t_callingHandlerOf = this;
+                    ValueTask handled;
+                    try
+                    {
+                        handled = registration.Handler(message, stopping);
+                    }
+                    finally
+                    {
+                        t_callingHandlerOf = outer;
+                    }
 
                     // Only the synchronous part holds the receive path: that is what a blocking call shows up as.
                     var held = _time.GetElapsedTime(started);
