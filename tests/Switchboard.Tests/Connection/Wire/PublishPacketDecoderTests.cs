@@ -1,9 +1,13 @@
 using System.Buffers;
 
-namespace Switchboard.Tests.Connection;
+namespace Switchboard.Tests.Connection.Wire;
 
-/// <summary>The packets Switchboard reads and writes itself: encode/decode round trips and the stream filter cut at every position.</summary>
-public sealed class WirePathTests
+/// <summary>
+/// Received PUBLISH packets: our decoder against our encoder, and the stream filter handing them (and our PUBACKs)
+/// out among MQTTnet's packets however the stream is cut. (The encoder against MQTTnet's decoder, the filter's
+/// PUBACK cases and the outgoing cursor have their own test classes.)
+/// </summary>
+public sealed class PublishPacketDecoderTests
 {
     private static byte[] Packet(OutgoingMessage message, ushort id, MqttProtocol protocol)
     {
@@ -59,15 +63,6 @@ public sealed class WirePathTests
             Assert.Null(received.ResponseTopic);
             Assert.True(received.CorrelationData.IsEmpty);
         }
-    }
-
-    [Fact]
-    public void A_packet_larger_than_the_brokers_maximum_is_refused_naming_topic_and_limit()
-    {
-        var message = new OutgoingMessage("big/one", new byte[2000], Qos.AtLeastOnce, retain: false, awaited: false);
-        var error = Assert.Throws<ArgumentException>(() => PublishPacketEncoder.WriteHeader(new ArrayBufferWriter<byte>(), message, 1, MqttProtocol.V500, maximumPacketSize: 1024));
-        Assert.Contains("big/one", error.Message);
-        Assert.Contains("1024", error.Message);
     }
 
     // PUBLISH QoS 0, PUBACK (ours), SUBACK, PUBLISH QoS 1, PUBACK (MQTTnet's id), PUBACK v5 with reason and
@@ -162,37 +157,5 @@ public sealed class WirePathTests
         var (kept, seen) = Run(stream, [1000, 20_000, stream.Length - 21_000]);
         Assert.Equal(pingresp, kept);
         Assert.Equal([$"publish big 3 {IncomingAckFilter.InlinePublish * 3}"], seen);
-    }
-
-    [Fact]
-    public void The_outgoing_cursor_finds_every_packet_end_however_the_writes_are_cut()
-    {
-        var (stream, _) = MixedStream();
-        var ends = new HashSet<int>();
-        for (var at = 0; at < stream.Length;)
-        {
-            MqttFraming.TryReadHeader(stream.AsSpan(at), out _, out var headerLength, out var remaining);
-            at += headerLength + remaining;
-            ends.Add(at);
-        }
-
-        for (var cut = 0; cut <= stream.Length; cut++)
-        {
-            var cursor = new OutgoingFrameCursor();
-            var position = 0;
-            foreach (var (from, to) in new[] { (0, cut), (cut, stream.Length) })
-            {
-                var rest = stream.AsSpan(from, to - from);
-                while (!rest.IsEmpty)
-                {
-                    var used = cursor.Advance(rest);
-                    position += used;
-                    rest = rest[used..];
-                    Assert.Equal(ends.Contains(position) || position == 0, cursor.AtBoundary);
-                }
-            }
-
-            Assert.True(cursor.AtBoundary);
-        }
     }
 }
