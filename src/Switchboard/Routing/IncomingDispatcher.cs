@@ -100,7 +100,7 @@ internal sealed class IncomingDispatcher
     public async Task StopAsync(bool calledByHandler, TimeSpan patience)
     {
         // The stop token is cancelled by now: no drain starts again, and a running one stops after its handler.
-        if (!calledByHandler)
+        if (!calledByHandler && !_lane.Wait(0))
         {
             using var timeout = new CancellationTokenSource(patience, _time);
             try
