@@ -43,8 +43,8 @@ public sealed partial class SwitchboardClient
 
     /// <summary>
     /// Queues a message and returns at once; never blocks. False when the queue is full and the overflow policy
-    /// refused it (drop-newest, or wait — <c>Post</c> cannot wait), or when the client has faulted; each refusal is
-    /// counted. Invalid topics and QoS throw.
+    /// refused it (drop-newest, or wait — <c>Post</c> cannot wait), or when the client has faulted or been shut down;
+    /// each refusal is counted. Invalid topics and QoS throw.
     /// </summary>
     /// <param name="topic">Topic name (no wildcards).</param>
     /// <param name="payload">Payload; the memory must not change until the message is sent.</param>
@@ -83,7 +83,8 @@ public sealed partial class SwitchboardClient
 
     /// <summary>
     /// Queues <paramref name="data"/> in an envelope and returns at once, like <see cref="Post(string, ReadOnlyMemory{byte}, Qos, bool)"/>:
-    /// never blocks; false when the overflow policy refused it or the client has faulted (each refusal is counted).
+    /// never blocks; false when the overflow policy refused it or the client has faulted or been shut down (each
+    /// refusal is counted).
     /// Invalid topics, types and QoS throw, as does data that does not serialize to a JSON object. A fresh envelope id
     /// is written straight into the payload, so the call allocates only the payload and its queue entry.
     /// </summary>
@@ -250,8 +251,9 @@ public sealed partial class SwitchboardClient
         {
             accepted = _queue.TryEnqueue(message);
         }
-        catch (MqttConnectionException)
+        catch (Exception ex) when (ex is MqttConnectionException or ObjectDisposedException)
         {
+            // Faulted or shut down: a caller that cannot wait is told by the result, not by an exception.
             Interlocked.Increment(ref _counters.PublishErrors);
             return false;
         }

@@ -4,12 +4,29 @@ using Switchboard.IntegrationTests.Support;
 namespace Switchboard.IntegrationTests.Behaviour;
 
 /// <summary>
-/// A service that stops on a command message shuts its client down from inside a handler: the shutdown waits for
-/// running handlers, so it must not wait for the one that called it.
+/// Shutting down. A service that stops on a command message shuts its client down from inside a handler: the
+/// shutdown waits for running handlers, so it must not wait for the one that called it. Publishing afterwards is
+/// refused the way each call reports refusals.
 /// </summary>
-public sealed class ShutdownFromHandlerTests
+public sealed class ShutdownBehaviourTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    [Theory]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
+    public async Task After_shutdown_Post_returns_false_and_PublishAsync_throws(string brokerName)
+    {
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        var client = await TestClients.ConnectAsync(broker);
+        await client.ShutdownAsync().WithTimeout(Bound, "the shutdown");
+        var errors = client.GetStats().PublishErrors;
+
+        // A timer of another service may still post while the host stops: that must not throw into it.
+        Assert.False(client.Post("after/shutdown", "late"));
+        Assert.Equal(errors + 1, client.GetStats().PublishErrors);
+        var error = await Assert.ThrowsAsync<ObjectDisposedException>(() => client.PublishAsync("after/shutdown", "late"));
+        Assert.Contains("shut down", error.Message);
+    }
 
     [Theory]
     [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
