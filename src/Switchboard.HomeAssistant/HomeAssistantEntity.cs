@@ -21,7 +21,8 @@ public sealed class HomeAssistantEntity
         Registry = registry;
         _definition = definition;
         Availability = new AvailabilityTracker(definition.Availability);
-        _available = Availability.IsAvailable;
+        IsExpired = definition.ExpireAfter is not null;
+        _available = Availability.IsAvailable && !IsExpired;
     }
 
     /// <summary>The registry's id for the entity: its <c>unique_id</c>, or <c>component/[node_id/]object_id</c> without one.</summary>
@@ -69,7 +70,8 @@ public sealed class HomeAssistantEntity
     /// <summary>The current state.</summary>
     public EntityState State => Volatile.Read(ref _state);
 
-    /// <summary>True when the entity has no availability topics, or they say it is available.</summary>
+    /// <summary>True when the entity's availability topics (if any) say it is available and, with <c>expire_after</c>,
+    /// a state message arrived within that many seconds (none yet counts as expired, as in Home Assistant).</summary>
     public bool IsAvailable => _available;
 
     /// <summary>True when the config has <c>availability_topic</c> or <c>availability</c>.</summary>
@@ -87,6 +89,16 @@ public sealed class HomeAssistantEntity
 
     /// <summary>Availability bookkeeping; only touched under the registry's lock.</summary>
     internal AvailabilityTracker Availability { get; set; }
+
+    /// <summary>True while <c>expire_after</c> has passed since the last state message (or none came yet); only touched
+    /// under the registry's lock.</summary>
+    internal bool IsExpired { get; set; }
+
+    /// <summary>The <c>expire_after</c> delay, once there has been one to run; only touched under the registry's lock.</summary>
+    internal EntityTimer? ExpiryTimer { get; set; }
+
+    /// <summary>The <c>off_delay</c> delay, once there has been one to run; only touched under the registry's lock.</summary>
+    internal EntityTimer? OffDelayTimer { get; set; }
 
     /// <summary>Controls it as a light (default, json or template schema).</summary>
     /// <exception cref="InvalidOperationException">It is not a light.</exception>
@@ -162,7 +174,21 @@ public sealed class HomeAssistantEntity
 
     internal void SetState(EntityState state) => Volatile.Write(ref _state, state);
 
-    internal void SetAvailable(bool available) => _available = available;
+    /// <summary>Sets <see cref="IsAvailable"/> from the availability topics and <see cref="IsExpired"/>; true when it changed.</summary>
+    internal bool UpdateAvailable()
+    {
+        var available = Availability.IsAvailable && !IsExpired;
+        var changed = available != _available;
+        _available = available;
+        return changed;
+    }
+
+    /// <summary>Stops the entity's delays for good, so nothing fires for it once it is gone.</summary>
+    internal void DisposeTimers()
+    {
+        ExpiryTimer?.Dispose();
+        OffDelayTimer?.Dispose();
+    }
 
     internal void MarkRemoved() => _removed = true;
 }

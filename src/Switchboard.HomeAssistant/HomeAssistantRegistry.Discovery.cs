@@ -131,7 +131,8 @@ public sealed partial class HomeAssistantRegistry
         _byId[definition.Id] = entity;
         var wasAvailable = entity.IsAvailable;
         entity.Availability = entity.Availability.CarryOver(definition.Availability);
-        entity.SetAvailable(entity.Availability.IsAvailable);
+        CarryOverExpiry(entity, previous);
+        entity.UpdateAvailable();
         foreach (var binding in previous.Bindings.Except(definition.Bindings))
         {
             Unbind(new TopicListener(entity, binding));
@@ -167,6 +168,7 @@ public sealed partial class HomeAssistantRegistry
             Unbind(new TopicListener(entity, binding));
         }
 
+        entity.DisposeTimers();
         entity.MarkRemoved();
         _counters.Removed++;
         deferred.Raise(new EntityRemovedEventArgs(entity));

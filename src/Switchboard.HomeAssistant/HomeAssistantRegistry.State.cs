@@ -118,35 +118,62 @@ public sealed partial class HomeAssistantRegistry
                 value = result.Text!;
             }
 
-            var was = entity.IsAvailable;
             if (!entity.Availability.Apply(binding.AvailabilityIndex, value))
             {
                 deferred.Add(static (r, s) => Log.AvailabilityUnmatched(r._logger, ((string, string, string))s!), (definition.Id, topic, value));
                 return;
             }
 
-            var now = entity.Availability.IsAvailable;
-            if (now != was)
-            {
-                entity.SetAvailable(now);
-                deferred.Raise(new EntityAvailabilityChangedEventArgs(entity, now, topic));
-                deferred.Add(static (r, s) => Log.AvailabilityChanged(r._logger, ((string, bool))s!), (definition.Id, now));
-            }
-
+            RaiseIfAvailabilityChanged(entity, topic, deferred);
             return;
+        }
+
+        var isStateTopic = binding.Key == StateTopics.State;
+        if (isStateTopic && definition.ExpireAfter is { } expireAfter)
+        {
+            Revive(entity, expireAfter, topic, deferred);
         }
 
         var current = entity.State;
         var next = StateReducer.Apply(new StateContext(definition, current, topic, payload, diagnostics), binding.Key);
-        if (next is null || next.SameAs(current))
+        if (next is null)
         {
             return;
         }
 
+        if (!next.SameAs(current))
+        {
+            ChangeState(entity, current, next, topic, deferred);
+        }
+
+        if (isStateTopic && definition.Component == HomeAssistantComponents.BinarySensor)
+        {
+            // After the change, so that with off_delay 0 the ON is raised before the OFF that follows it.
+            FollowOffDelay(entity, next, topic, deferred);
+        }
+    }
+
+    /// <summary>Records a new state (stamped with the registry's clock) and raises its event.</summary>
+    private void ChangeState(HomeAssistantEntity entity, EntityState current, EntityState next, string topic, Deferred deferred)
+    {
         next = next with { LastChanged = _time.GetUtcNow() };
         entity.SetState(next);
         _counters.StateChanges++;
         deferred.Raise(new EntityStateChangedEventArgs(entity, current, next, topic));
+    }
+
+    /// <summary>Recomputes <see cref="HomeAssistantEntity.IsAvailable"/> (availability topics and <c>expire_after</c>) and
+    /// raises and logs a change.</summary>
+    private static void RaiseIfAvailabilityChanged(HomeAssistantEntity entity, string topic, Deferred deferred)
+    {
+        if (!entity.UpdateAvailable())
+        {
+            return;
+        }
+
+        var available = entity.IsAvailable;
+        deferred.Raise(new EntityAvailabilityChangedEventArgs(entity, available, topic));
+        deferred.Add(static (r, s) => Log.AvailabilityChanged(r._logger, ((string, bool))s!), (entity.Id, available));
     }
 
     /// <summary>Makes the broker subscriptions match the router, one filter at a time, off the dispatch loop.</summary>

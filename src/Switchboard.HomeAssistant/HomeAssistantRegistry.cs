@@ -39,7 +39,8 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
     /// <param name="client">The connection to use (connected or not: subscriptions are made on connect).</param>
     /// <param name="options">Discovery prefix and other settings; a copy is taken.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
-    /// <param name="timeProvider">Clock for <see cref="EntityState.LastChanged"/> and rejection timestamps.</param>
+    /// <param name="timeProvider">Clock for <see cref="EntityState.LastChanged"/>, rejection timestamps and the
+    /// <c>expire_after</c> and <c>off_delay</c> timers.</param>
     public HomeAssistantRegistry(SwitchboardClient client, HomeAssistantOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -234,6 +235,15 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
         foreach (var subscription in subscriptions)
         {
             await subscription.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // Only now: until the subscriptions were gone, a state message could have started a delay again.
+        lock (_gate)
+        {
+            foreach (var entity in _byKey.Values)
+            {
+                entity.DisposeTimers();
+            }
         }
 
         foreach (var waiter in waiters)

@@ -55,6 +55,12 @@ internal static partial class Log
     [LoggerMessage(1028, LogLevel.Error, "A {EventName} event handler threw")]
     public static partial void EventHandlerFailed(ILogger logger, string eventName, Exception error);
 
+    [LoggerMessage(1029, LogLevel.Debug, "{EntityId} expired: no state message within expire_after ({Seconds} s)")]
+    private static partial void StateExpired(ILogger logger, string entityId, double seconds);
+
+    [LoggerMessage(1030, LogLevel.Error, "Handling an expire_after or off_delay timer of {EntityId} failed")]
+    public static partial void DelayFailed(ILogger logger, string entityId, Exception error);
+
     // Control (1100–1119).
     [LoggerMessage(1100, LogLevel.Debug, "{EntityId}: publishing '{Payload}' to {Topic} (QoS {Qos}, retain {Retain})")]
     public static partial void CommandPublishing(ILogger logger, string entityId, string topic, string payload, int qos, bool retain);
@@ -114,6 +120,8 @@ internal static partial class Log
     public static void InvalidStatePayload(ILogger logger, (string EntityId, string Topic, string Payload, string Reason) t) => InvalidStatePayload(logger, t.EntityId, t.Topic, t.Payload, t.Reason);
 
     public static void AvailabilityUnmatched(ILogger logger, (string EntityId, string Topic, string Payload) t) => AvailabilityUnmatched(logger, t.EntityId, t.Topic, t.Payload);
+
+    public static void StateExpired(ILogger logger, (string EntityId, TimeSpan ExpireAfter) t) => StateExpired(logger, t.EntityId, t.ExpireAfter.TotalSeconds);
 
     public static void AvailabilityChanged(ILogger logger, (string EntityId, bool Available) t) => AvailabilityChanged(logger, t.EntityId, t.Available ? "available" : "unavailable");
 }

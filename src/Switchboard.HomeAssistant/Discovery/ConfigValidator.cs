@@ -5,8 +5,9 @@ namespace Switchboard.HomeAssistant.Discovery;
 
 /// <summary>
 /// The checks Home Assistant's config schemas make that matter to a client: required keys per component, topic
-/// syntax, <c>qos</c>, light <c>schema</c>, <c>on_command_type</c>, select <c>options</c>, and well-formed
-/// <c>device</c>, <c>origin</c> and availability. Unknown keys are allowed (Home Assistant drops them).
+/// syntax, <c>qos</c>, light <c>schema</c>, <c>on_command_type</c>, select <c>options</c>, <c>expire_after</c> and
+/// <c>off_delay</c>, and well-formed <c>device</c>, <c>origin</c> and availability. Unknown keys are allowed (Home
+/// Assistant drops them).
 /// </summary>
 internal static class ConfigValidator
 {
@@ -86,6 +87,11 @@ internal static class ConfigValidator
         if (availabilityError is not null)
         {
             return (RejectionReason.InvalidValue, availabilityError);
+        }
+
+        if (StateDelays.Validate(component, config) is { } delayError)
+        {
+            return (RejectionReason.InvalidValue, delayError);
         }
 
         return component switch

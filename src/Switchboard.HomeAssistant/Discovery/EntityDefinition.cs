@@ -62,6 +62,12 @@ internal sealed class EntityDefinition
     /// <summary>Set when the entity came from device-based discovery: the id of its entry in <c>cmps</c>.</summary>
     public string? ComponentId { get; private init; }
 
+    /// <summary><c>expire_after</c> (sensor, binary sensor): how long a state stays valid; null when it never expires.</summary>
+    public TimeSpan? ExpireAfter { get; private init; }
+
+    /// <summary><c>off_delay</c> (binary sensor): how long after an ON the sensor turns itself off; null when it does not.</summary>
+    public TimeSpan? OffDelay { get; private init; }
+
     public IReadOnlyDictionary<string, ConfigTemplate> Templates { get; private init; } = new Dictionary<string, ConfigTemplate>();
 
     /// <summary>State, attribute and availability topics, in subscription order.</summary>
@@ -124,6 +130,8 @@ internal sealed class EntityDefinition
             Retain = view.GetBool("retain", false),
             Schema = schema,
             ComponentId = componentId,
+            ExpireAfter = StateDelays.ExpireAfter(component, view),
+            OffDelay = StateDelays.OffDelay(component, view),
             Templates = templates,
             Bindings = bindings,
         };

@@ -29,7 +29,8 @@ public sealed class EntityStateChangedEventArgs(HomeAssistantEntity entity, Enti
     /// <summary>The state after (the entity may have moved on by the time the handler runs).</summary>
     public EntityState Current { get; } = current;
 
-    /// <summary>The topic of the message that changed it.</summary>
+    /// <summary>The topic of the message that changed it; when <c>off_delay</c> turned a binary sensor off, the topic of
+    /// the ON message that started the delay.</summary>
     public string Topic { get; } = topic;
 }
 
@@ -42,6 +43,8 @@ public sealed class EntityAvailabilityChangedEventArgs(HomeAssistantEntity entit
     /// <summary>The new availability.</summary>
     public bool IsAvailable { get; } = isAvailable;
 
-    /// <summary>The availability topic whose message changed it.</summary>
+    /// <summary>The availability topic whose message changed it; for <c>expire_after</c>, the state topic of the message
+    /// that revived it or, when it expired, of the last message before the silence; for a rediscovery, the discovery
+    /// topic.</summary>
     public string Topic { get; } = topic;
 }

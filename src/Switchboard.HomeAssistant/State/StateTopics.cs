@@ -3,6 +3,7 @@ namespace Switchboard.HomeAssistant.State;
 /// <summary>The config keys whose topics an entity's state comes from, per component (and light schema).</summary>
 internal static class StateTopics
 {
+    public const string State = "state_topic";
     public const string JsonAttributes = "json_attributes_topic";
     public const string Availability = "availability";
 

@@ -18,7 +18,7 @@ internal sealed class OfflineRegistry : IAsyncDisposable
 
     public HomeAssistantRegistry Registry { get; }
 
-    public static async Task<OfflineRegistry> StartAsync(HomeAssistantOptions? options = null, string? topicPrefix = null)
+    public static async Task<OfflineRegistry> StartAsync(HomeAssistantOptions? options = null, string? topicPrefix = null, TimeProvider? time = null)
     {
         var client = new SwitchboardClient(new SwitchboardOptions
         {
@@ -27,7 +27,7 @@ internal sealed class OfflineRegistry : IAsyncDisposable
             TopicPrefix = topicPrefix,
             DrainTimeout = TimeSpan.Zero,
         });
-        var registry = new HomeAssistantRegistry(client, options);
+        var registry = new HomeAssistantRegistry(client, options, timeProvider: time);
         await registry.StartAsync();
         return new OfflineRegistry(client, registry);
     }
