@@ -16,13 +16,13 @@ public sealed class HomeAssistantEntity
     private volatile bool _available;
     private volatile bool _removed;
 
-    internal HomeAssistantEntity(HomeAssistantRegistry registry, EntityDefinition definition)
+    internal HomeAssistantEntity(HomeAssistantRegistry registry, EntityDefinition definition, bool connected)
     {
         Registry = registry;
         _definition = definition;
         Availability = new AvailabilityTracker(definition.Availability);
         IsExpired = definition.ExpireAfter is not null;
-        _available = Availability.IsAvailable && !IsExpired;
+        _available = connected && Availability.IsAvailable && !IsExpired;
     }
 
     /// <summary>The registry's id for the entity: its <c>unique_id</c>, or <c>component/[node_id/]object_id</c> without one.</summary>
@@ -70,8 +70,10 @@ public sealed class HomeAssistantEntity
     /// <summary>The current state.</summary>
     public EntityState State => Volatile.Read(ref _state);
 
-    /// <summary>True when the entity's availability topics (if any) say it is available and, with <c>expire_after</c>,
-    /// a state message arrived within that many seconds (none yet counts as expired, as in Home Assistant).</summary>
+    /// <summary>True when the registry's client is connected, the entity's availability topics (if any) say it is
+    /// available and, with <c>expire_after</c>, a state message arrived within that many seconds (none yet counts as
+    /// expired, as in Home Assistant). Like Home Assistant, every entity is unavailable while the connection is down:
+    /// nothing it says can reach us then; reconnecting restores what its topics and <c>expire_after</c> say.</summary>
     public bool IsAvailable => _available;
 
     /// <summary>True when the config has <c>availability_topic</c> or <c>availability</c>.</summary>
@@ -174,10 +176,11 @@ public sealed class HomeAssistantEntity
 
     internal void SetState(EntityState state) => Volatile.Write(ref _state, state);
 
-    /// <summary>Sets <see cref="IsAvailable"/> from the availability topics and <see cref="IsExpired"/>; true when it changed.</summary>
-    internal bool UpdateAvailable()
+    /// <summary>Sets <see cref="IsAvailable"/> from the registry's connection, the availability topics and
+    /// <see cref="IsExpired"/>; true when it changed.</summary>
+    internal bool UpdateAvailable(bool connected)
     {
-        var available = Availability.IsAvailable && !IsExpired;
+        var available = connected && Availability.IsAvailable && !IsExpired;
         var changed = available != _available;
         _available = available;
         return changed;

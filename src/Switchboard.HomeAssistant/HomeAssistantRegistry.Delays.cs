@@ -70,7 +70,7 @@ public sealed partial class HomeAssistantRegistry
     /// <summary>A delay's timer fired (on a timer thread). Never throws.</summary>
     private void OnDelayElapsed(HomeAssistantEntity entity, EntityTimer timer, long generation)
     {
-        var deferred = new Deferred();
+        var deferred = new Deferred(this);
         try
         {
             lock (_gate)
@@ -99,7 +99,7 @@ public sealed partial class HomeAssistantRegistry
         }
         finally
         {
-            deferred.Run(this);
+            deferred.Run();
         }
     }
 }

@@ -10,7 +10,7 @@ public sealed partial class HomeAssistantRegistry
     private ValueTask OnDiscoveryMessage(MqttMessage message, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _counters.DiscoveryMessages);
-        var deferred = new Deferred();
+        var deferred = new Deferred(this);
         try
         {
             switch (DiscoveryTopic.TryParse(message.Topic, _options.DiscoveryPrefix, _components, out var topic, out var reason, out var detail))
@@ -66,7 +66,7 @@ public sealed partial class HomeAssistantRegistry
         }
         finally
         {
-            deferred.Run(this);
+            deferred.Run();
         }
 
         return ValueTask.CompletedTask;
@@ -104,7 +104,7 @@ public sealed partial class HomeAssistantRegistry
 
         if (entity is null)
         {
-            entity = new HomeAssistantEntity(this, definition);
+            entity = new HomeAssistantEntity(this, definition, _connected);
             _byKey[definition.Key] = entity;
             _byId[definition.Id] = entity;
             _counters.Added++;
@@ -132,7 +132,7 @@ public sealed partial class HomeAssistantRegistry
         var wasAvailable = entity.IsAvailable;
         entity.Availability = entity.Availability.CarryOver(definition.Availability);
         CarryOverExpiry(entity, previous);
-        entity.UpdateAvailable();
+        entity.UpdateAvailable(_connected);
         foreach (var binding in previous.Bindings.Except(definition.Bindings))
         {
             Unbind(new TopicListener(entity, binding));

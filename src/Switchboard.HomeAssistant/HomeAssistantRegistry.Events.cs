@@ -19,13 +19,9 @@ public sealed partial class HomeAssistantRegistry
     /// <summary>An entity became available or unavailable.</summary>
     public event EventHandler<EntityAvailabilityChangedEventArgs>? AvailabilityChanged;
 
-    internal void Enqueue(List<EventArgs> events)
-    {
-        foreach (var args in events)
-        {
-            _events.Writer.TryWrite(args);
-        }
-    }
+    /// <summary>Queues an event for <see cref="RaiseEventsAsync"/>; the channel runs no continuation inline, so this is
+    /// safe under the lock. After disposal it is dropped.</summary>
+    internal void Enqueue(EventArgs args) => _events.Writer.TryWrite(args);
 
     /// <summary>Raises events in order on a task of its own: a slow or throwing handler never reaches the client's
     /// dispatch loop; exceptions are logged and counted.</summary>

@@ -60,7 +60,7 @@ public sealed partial class HomeAssistantRegistry
     private void OnTopicMessage(string filter, MqttMessage message)
     {
         Interlocked.Increment(ref _counters.StateMessages);
-        var deferred = new Deferred();
+        var deferred = new Deferred(this);
         try
         {
             var payload = message.PayloadAsString();
@@ -84,7 +84,7 @@ public sealed partial class HomeAssistantRegistry
         }
         finally
         {
-            deferred.Run(this);
+            deferred.Run();
         }
     }
 
@@ -162,18 +162,19 @@ public sealed partial class HomeAssistantRegistry
         deferred.Raise(new EntityStateChangedEventArgs(entity, current, next, topic));
     }
 
-    /// <summary>Recomputes <see cref="HomeAssistantEntity.IsAvailable"/> (availability topics and <c>expire_after</c>) and
-    /// raises and logs a change.</summary>
-    private static void RaiseIfAvailabilityChanged(HomeAssistantEntity entity, string topic, Deferred deferred)
+    /// <summary>Recomputes <see cref="HomeAssistantEntity.IsAvailable"/> (the client's connection, availability topics and
+    /// <c>expire_after</c>) and raises and logs a change; true when it changed. Under the lock.</summary>
+    private bool RaiseIfAvailabilityChanged(HomeAssistantEntity entity, string topic, Deferred deferred)
     {
-        if (!entity.UpdateAvailable())
+        if (!entity.UpdateAvailable(_connected))
         {
-            return;
+            return false;
         }
 
         var available = entity.IsAvailable;
         deferred.Raise(new EntityAvailabilityChangedEventArgs(entity, available, topic));
         deferred.Add(static (r, s) => Log.AvailabilityChanged(r._logger, ((string, bool))s!), (entity.Id, available));
+        return true;
     }
 
     /// <summary>Makes the broker subscriptions match the router, one filter at a time, off the dispatch loop.</summary>

@@ -36,7 +36,8 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
     private int _disposed;
 
     /// <summary>Creates a registry on <paramref name="client"/>; call <see cref="StartAsync"/> to begin.</summary>
-    /// <param name="client">The connection to use (connected or not: subscriptions are made on connect).</param>
+    /// <param name="client">The connection to use (connected or not: subscriptions are made on connect). While it is not
+    /// <see cref="ConnectionState.Connected"/>, every entity is unavailable (<see cref="HomeAssistantEntity.IsAvailable"/>).</param>
     /// <param name="options">Discovery prefix and other settings; a copy is taken.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
     /// <param name="timeProvider">Clock for <see cref="EntityState.LastChanged"/>, rejection timestamps and the
@@ -52,6 +53,7 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
         _components = new HashSet<string>(HomeAssistantComponents.Supported, StringComparer.Ordinal);
         _components.UnionWith(_options.AdditionalComponents);
         _eventsTask = Task.Run(RaiseEventsAsync);
+        FollowConnection();
     }
 
     /// <summary>The client the registry subscribes and publishes with.</summary>
@@ -210,6 +212,9 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
         {
             return;
         }
+
+        // The client outlives the registry; its event must not keep the registry alive or reach it once disposed.
+        Client.StateChanged -= OnClientStateChanged;
 
         if (_discovery is not null)
         {

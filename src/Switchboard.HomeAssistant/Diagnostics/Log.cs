@@ -61,6 +61,12 @@ internal static partial class Log
     [LoggerMessage(1030, LogLevel.Error, "Handling an expire_after or off_delay timer of {EntityId} failed")]
     public static partial void DelayFailed(ILogger logger, string entityId, Exception error);
 
+    [LoggerMessage(1031, LogLevel.Information, "The client is {State}: entities are {Verdict} ({Changed} of {Count} changed availability)")]
+    private static partial void ConnectionAvailability(ILogger logger, ConnectionState state, string verdict, int changed, int count);
+
+    [LoggerMessage(1032, LogLevel.Error, "Applying the client's connection state {State} to the entities' availability failed")]
+    public static partial void ConnectionHandlingFailed(ILogger logger, ConnectionState state, Exception error);
+
     // Control (1100–1119).
     [LoggerMessage(1100, LogLevel.Debug, "{EntityId}: publishing '{Payload}' to {Topic} (QoS {Qos}, retain {Retain})")]
     public static partial void CommandPublishing(ILogger logger, string entityId, string topic, string payload, int qos, bool retain);
@@ -122,6 +128,9 @@ internal static partial class Log
     public static void AvailabilityUnmatched(ILogger logger, (string EntityId, string Topic, string Payload) t) => AvailabilityUnmatched(logger, t.EntityId, t.Topic, t.Payload);
 
     public static void StateExpired(ILogger logger, (string EntityId, TimeSpan ExpireAfter) t) => StateExpired(logger, t.EntityId, t.ExpireAfter.TotalSeconds);
+
+    public static void ConnectionAvailability(ILogger logger, (ConnectionState State, int Changed, int Count) t) =>
+        ConnectionAvailability(logger, t.State, t.State == ConnectionState.Connected ? "back to what their availability topics and expire_after say" : "unavailable until it reconnects", t.Changed, t.Count);
 
     public static void AvailabilityChanged(ILogger logger, (string EntityId, bool Available) t) => AvailabilityChanged(logger, t.EntityId, t.Available ? "available" : "unavailable");
 }

@@ -1,22 +1,25 @@
 namespace Switchboard.HomeAssistant.State;
 
 /// <summary>
-/// Work decided under the registry's lock but done after it: log lines, waiter completions, events to raise and
-/// filters to (un)subscribe. Keeps the lock sections free of I/O, user code and logging providers.
+/// Work decided under the registry's lock but done after it: log lines, waiter completions and filters to
+/// (un)subscribe. Keeps the lock sections free of I/O, user code and logging providers. Events are the exception: they
+/// join the registry's event queue at once, still under the lock, so that what two threads decide in turn (a state
+/// message and a timer, a state message and a connection change) is raised in that order; the queue's own task raises
+/// them, so no handler runs under the lock.
 /// </summary>
-internal sealed class Deferred
+internal sealed class Deferred(HomeAssistantRegistry registry)
 {
     private List<(Action<HomeAssistantRegistry, object?> Action, object? State)>? _actions;
-    private List<EventArgs>? _events;
     private List<string>? _filters;
 
     public void Add(Action<HomeAssistantRegistry, object?> action, object? state) => (_actions ??= []).Add((action, state));
 
-    public void Raise(EventArgs args) => (_events ??= []).Add(args);
+    /// <summary>Queues <paramref name="args"/> to be raised; call it under the registry's lock.</summary>
+    public void Raise(EventArgs args) => registry.Enqueue(args);
 
     public void Reconcile(string filter) => (_filters ??= []).Add(filter);
 
-    public void Run(HomeAssistantRegistry registry)
+    public void Run()
     {
         if (_actions is not null)
         {
@@ -24,11 +27,6 @@ internal sealed class Deferred
             {
                 action(registry, state);
             }
-        }
-
-        if (_events is not null)
-        {
-            registry.Enqueue(_events);
         }
 
         if (_filters is not null)

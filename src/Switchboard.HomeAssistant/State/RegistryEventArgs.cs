@@ -45,6 +45,7 @@ public sealed class EntityAvailabilityChangedEventArgs(HomeAssistantEntity entit
 
     /// <summary>The availability topic whose message changed it; for <c>expire_after</c>, the state topic of the message
     /// that revived it or, when it expired, of the last message before the silence; for a rediscovery, the discovery
-    /// topic.</summary>
+    /// topic; for a change caused by the registry's own connection (the client leaving or regaining
+    /// <see cref="ConnectionState.Connected"/>), the empty string.</summary>
     public string Topic { get; } = topic;
 }

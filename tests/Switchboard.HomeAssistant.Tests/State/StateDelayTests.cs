@@ -308,48 +308,4 @@ public sealed class StateDelayTests
         Assert.Equal(RejectionReason.InvalidValue, rejection.Reason);
         Assert.Equal(detail, rejection.Detail);
     }
-
-    /// <summary>Records the registry's events as text. Events arrive on the registry's event task, in order, so
-    /// <see cref="FlushAsync"/> discovers a marker entity and waits for its event: everything raised before has arrived.</summary>
-    private sealed class EventRecorder
-    {
-        private readonly OfflineRegistry _ha;
-        private readonly List<string> _seen = [];
-        private TaskCompletionSource? _marker;
-        private int _markers;
-
-        public EventRecorder(OfflineRegistry ha)
-        {
-            _ha = ha;
-            ha.Registry.AvailabilityChanged += (_, e) => Add($"{e.Entity.Id}:{(e.IsAvailable ? "up" : "down")} ({e.Topic})");
-            ha.Registry.StateChanged += (_, e) => Add($"{e.Entity.Id}:{e.Previous.Value ?? "?"}->{e.Current.Value} ({e.Topic})");
-            ha.Registry.Removed += (_, e) => Add($"{e.Entity.Id}:removed");
-            ha.Registry.Discovered += (_, e) =>
-            {
-                if (e.Entity.Id.StartsWith("sensor/marker_", StringComparison.Ordinal))
-                {
-                    _marker?.TrySetResult();
-                }
-            };
-        }
-
-        public async Task<IReadOnlyList<string>> FlushAsync()
-        {
-            _marker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _ha.Discover($"homeassistant/sensor/marker_{++_markers}/config", """{"stat_t":"marker"}""");
-            await _marker.Task.WithTimeout("the registry's events up to the marker");
-            lock (_seen)
-            {
-                return [.. _seen];
-            }
-        }
-
-        private void Add(string text)
-        {
-            lock (_seen)
-            {
-                _seen.Add(text);
-            }
-        }
-    }
 }

@@ -4,7 +4,9 @@ namespace Switchboard.HomeAssistant.Tests.Support;
 
 /// <summary>
 /// A registry on a client that never connects, fed through the registry's test hooks: discovery and state handling
-/// without a broker, synchronous and deterministic. Commands are only built (<c>Build…</c>), never published.
+/// without a broker, synchronous and deterministic. Commands are only built (<c>Build…</c>), never published. The
+/// registry is told its client is connected (entities would otherwise all be unavailable); <see cref="SetConnection"/>
+/// plays the client's state changes.
 /// </summary>
 internal sealed class OfflineRegistry : IAsyncDisposable
 {
@@ -28,6 +30,7 @@ internal sealed class OfflineRegistry : IAsyncDisposable
             DrainTimeout = TimeSpan.Zero,
         });
         var registry = new HomeAssistantRegistry(client, options, timeProvider: time);
+        registry.InjectConnectionState(ConnectionState.Connected);
         await registry.StartAsync();
         return new OfflineRegistry(client, registry);
     }
@@ -37,6 +40,8 @@ internal sealed class OfflineRegistry : IAsyncDisposable
 
     public void Send(string topic, string payload) =>
         Registry.InjectStateMessage(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), Qos.AtLeastOnce));
+
+    public void SetConnection(ConnectionState state) => Registry.InjectConnectionState(state);
 
     public HomeAssistantEntity Entity(string id) => Registry.GetEntity(id);
 
