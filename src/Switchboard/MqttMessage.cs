@@ -38,6 +38,13 @@ public sealed class MqttMessage
     /// <summary>MQTT 5 user properties, when the sender set any.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> UserProperties { get; init; } = [];
 
+    /// <summary>The MQTT 5 subscription identifier the broker sent with the message (0 = none): which of this
+    /// client's subscriptions the copy is for.</summary>
+    internal int SubscriptionId { get; init; }
+
+    /// <summary>All subscription identifiers when the broker sent more than one, else null.</summary>
+    internal int[]? SubscriptionIds { get; init; }
+
     /// <summary>The payload decoded as UTF-8.</summary>
     public string PayloadAsString() => Encoding.UTF8.GetString(Payload.Span);
 

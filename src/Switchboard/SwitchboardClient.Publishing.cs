@@ -187,7 +187,7 @@ public sealed partial class SwitchboardClient
         return new OutgoingMessage(_settings.HealthTopic, payload, Qos.AtLeastOnce, retain: true, awaited) { ContentType = "application/json" };
     }
 
-    private MQTTnet.MqttApplicationMessage? CreateWill(MqttProtocol protocol)
+    private WillMessage? CreateWill(MqttProtocol protocol)
     {
         if (!_settings.Options.EnableHealth)
         {
@@ -195,11 +195,11 @@ public sealed partial class SwitchboardClient
         }
 
         var will = CreateHealthMessage(ok: false, "lost", err: null, awaited: false);
-        return new MQTTnet.MqttApplicationMessage
+        return new WillMessage
         {
             Topic = will.Topic,
-            PayloadSegment = will.Payload.ToArray(),
-            QualityOfServiceLevel = MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce,
+            Payload = will.Payload,
+            Qos = Qos.AtLeastOnce,
             Retain = true,
             ContentType = protocol == MqttProtocol.V500 ? will.ContentType : null,
         };

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization.Metadata;
-using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Switchboard;
 
@@ -90,7 +88,7 @@ public sealed partial class SwitchboardClient
         {
             using var timeout = new CancellationTokenSource(_settings.Options.ConnectTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, session.Lost);
-            await session.Client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(registration.Entry.Filter).Build(), linked.Token).ConfigureAwait(false);
+            await session.UnsubscribeAsync([registration.Entry.Filter], linked.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -101,32 +99,43 @@ public sealed partial class SwitchboardClient
 
     private async Task SubscribeEntriesAsync(ConnectionSession session, List<FilterEntry> entries, bool throwOnRefusal, CancellationToken cancellationToken)
     {
-        // A handful of filters per SUBSCRIBE keeps each packet small while a reconnect with hundreds of filters
-        // still costs few round trips.
-        foreach (var chunk in entries.Chunk(64))
+        // MQTT 5: one SUBSCRIBE per filter, each with the filter's own subscription identifier (one identifier per
+        // packet is all MQTT allows), all sent before the first SUBACK is awaited, so a reconnect with hundreds of
+        // filters still costs one round trip. 3.1.1 has no identifiers: a handful of filters per SUBSCRIBE.
+        var v5 = session.Protocol == MqttProtocol.V500;
+        var chunks = v5 ? entries.Select(e => new[] { e }).ToList() : [.. entries.Chunk(64)];
+        using var timeout = new CancellationTokenSource(_settings.Options.ConnectTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, session.Lost, cancellationToken);
+        var requests = new List<Task<SubAckPacket>>(chunks.Count);
+        foreach (var chunk in chunks)
         {
-            var builder = new MqttClientSubscribeOptionsBuilder();
-            foreach (var entry in chunk)
+            var filters = new SubscribeRequest[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
             {
-                builder.WithTopicFilter(f =>
-                {
-                    f.WithTopic(entry.Filter).WithQualityOfServiceLevel((MqttQualityOfServiceLevel)entry.Qos);
-                    if (session.Protocol == MqttProtocol.V500 && session.SessionPresent)
-                    {
-                        // Re-subscribing on a kept session must not replay retained messages the handlers already saw.
-                        f.WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly);
-                    }
-                });
+                // Re-subscribing on a kept session must not replay retained messages the handlers already saw.
+                filters[i] = new SubscribeRequest(chunk[i].Filter, chunk[i].Qos, RetainHandling: (byte)(v5 && session.SessionPresent ? 1 : 0));
             }
 
-            using var timeout = new CancellationTokenSource(_settings.Options.ConnectTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, session.Lost, cancellationToken);
-            var result = await session.Client.SubscribeAsync(builder.Build(), linked.Token).ConfigureAwait(false);
-            var index = 0;
-            foreach (var item in result.Items)
+            requests.Add(session.SubscribeAsync(filters, v5 ? (uint)chunk[0].Id : 0, linked.Token));
+        }
+
+        try
+        {
+            await Task.WhenAll(requests).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && session.IsAlive)
+        {
+            throw new SwitchboardException($"The broker did not acknowledge a SUBSCRIBE within {_settings.Options.ConnectTimeout.TotalSeconds:0.#} s.");
+        }
+
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            var result = requests[c].Result;
+            var chunk = chunks[c];
+            for (var index = 0; index < chunk.Length; index++)
             {
-                var entry = chunk[Math.Min(index++, chunk.Length - 1)];
-                var code = (int)item.ResultCode;
+                var entry = chunk[index];
+                var code = index < result.ReasonCodes.Length ? result.ReasonCodes[index] : 0x80;
                 if (code <= 2)
                 {
                     _table.MarkConfirmed(entry, entry.Qos);

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using MQTTnet;
 
 namespace Switchboard;
 
@@ -21,6 +20,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     private readonly OutgoingQueue _queue;
     private readonly ConnectionSupervisor _supervisor;
     private readonly PublishPump _pump;
+    private readonly SessionState _session;
     private readonly SubscriptionTable _table = new();
     private readonly IncomingDispatcher _dispatcher;
     private readonly DedupeCache? _dedupe;
@@ -58,16 +58,19 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
 
         _dedupe = o.DedupeTtl > TimeSpan.Zero ? new DedupeCache(o.DedupeTtl, o.DedupeMaxEntries, _time) : null;
         _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession, _stopping.Token, _time);
-        _supervisor = new ConnectionSupervisor(_settings, _time, _logger, _counters, new SupervisorCallbacks
+        _session = new SessionState(o.MaxInflight);
+        var callbacks = new SupervisorCallbacks
         {
-            OnMessageAsync = OnMessageReceivedAsync,
             OnPublish = OnPublishReceived,
+            State = _session,
             OnConnectedAsync = OnConnectedAsync,
             CreateWill = CreateWill,
             OnStateChanged = (previous, current, error) => _stateEvents.Writer.TryWrite(new ConnectionStateChangedEventArgs(previous, current, error)),
             OnFaulted = OnFaulted,
-        });
-        _pump = new PublishPump(_queue, _supervisor, _counters, _logger, _time);
+        };
+        _supervisor = new ConnectionSupervisor(_settings, _time, _logger, _counters, callbacks);
+        _pump = new PublishPump(_queue, _supervisor, _session, _counters, _logger, _time);
+        callbacks.Acknowledgements = _pump;
         if (_outbox is not null)
         {
             _pump.Acknowledged = _outbox.Remove;
@@ -169,34 +172,11 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         }
     }
 
-    private Task OnMessageReceivedAsync(ConnectionSession session, MqttApplicationMessageReceivedEventArgs e)
-    {
-        var app = e.ApplicationMessage;
-        var message = new MqttMessage(app.Topic, app.Payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : app.Payload.ToArray(), (Qos)app.QualityOfServiceLevel, app.Retain)
-        {
-            ResponseTopic = app.ResponseTopic,
-            CorrelationData = app.CorrelationData,
-            ContentType = app.ContentType,
-            UserProperties = app.UserProperties is { Count: > 0 } props ? [.. props.Select(p => new KeyValuePair<string, string>(p.Name, System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span)))] : [],
-        };
-
-        Interlocked.Increment(ref _counters.Received);
-        if (_requests.TryComplete(message, out _))
-        {
-            // A reply to a request: MQTTnet acknowledges it (auto-acknowledge); nothing else sees it.
-            return Task.CompletedTask;
-        }
-
-        e.AutoAcknowledge = false;
-        var write = DispatchAsync(new IncomingMessage(message, e, session, 0));
-        return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
-    }
-
-    /// <summary>A QoS 0/1 message Switchboard decoded from the stream itself (see <see cref="PublishReceiver"/>).</summary>
+    /// <summary>A message from the broker, on the receive path of its connection.</summary>
     private ValueTask OnPublishReceived(ConnectionSession session, MqttMessage message, ushort packetId)
     {
         Interlocked.Increment(ref _counters.Received);
-        var incoming = new IncomingMessage(message, null, session, packetId);
+        var incoming = new IncomingMessage(message, session, packetId);
         if (_requests.TryComplete(message, out _))
         {
             _ = IncomingDispatcher.AcknowledgeAsync(incoming);
@@ -233,6 +213,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         Interlocked.Increment(ref _counters.Dropped);
         Log.MessageDropped(_logger, _queue.Capacity, message.Topic, _queue.Policy);
         _outbox?.Remove(message);
+        _pump.Forget(message);
         message.Fail(new MessageDroppedException(message.Topic, _queue.Policy, _queue.Capacity));
     }
 
@@ -262,6 +243,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     {
         foreach (var message in abandoned)
         {
+            _pump.Forget(message);
             Interlocked.Increment(ref _counters.PublishErrors);
             message.Fail(ExceptionFactory.NotDeliveredFaulted(message.Topic, fault, keptInOutbox: message.OutboxPosition >= 0));
         }

@@ -10,7 +10,7 @@ internal sealed record BrokerEndpoint(string Scheme, string Host, int Port, stri
         ? $"{Scheme}://{Host}:{Port.ToString(CultureInfo.InvariantCulture)}{Path}"
         : $"{Scheme}://{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>The WebSocket URI MQTTnet connects to.</summary>
+    /// <summary>The WebSocket URI the transport connects to.</summary>
     public string WebSocketUri => $"{Scheme}://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port.ToString(CultureInfo.InvariantCulture)}{Path}";
 
     /// <summary>Parses <c>mqtt://</c>, <c>mqtts://</c>, <c>ws://</c> or <c>wss://</c> URLs, filling default ports.</summary>

@@ -76,4 +76,7 @@ internal static partial class Log
 
     [LoggerMessage(40, LogLevel.Warning, "Heartbeat failed")]
     public static partial void HeartbeatFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(41, LogLevel.Warning, "The broker sent {Packet} for packet identifier {PacketId}, which nothing here waits for; ignored")]
+    public static partial void UnknownAcknowledgement(ILogger logger, string packet, ushort packetId);
 }

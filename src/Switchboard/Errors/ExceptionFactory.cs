@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
-using MQTTnet.Exceptions;
 
 namespace Switchboard;
 
@@ -31,6 +30,9 @@ internal static class ExceptionFactory
     public static MqttConnectionException ConnectionLost(BrokerEndpoint endpoint, Exception? error) =>
         new($"The connection to {endpoint} was lost{(error is null ? "." : $": {Root(error).Message}")}", 0, isFatal: false, error);
 
+    public static MqttConnectionException ProtocolViolation(BrokerEndpoint endpoint, Exception violation) =>
+        new($"The connection to {endpoint} was closed because the broker broke the MQTT protocol: {violation.Message}", 0x82, isFatal: false, violation);
+
     public static MqttConnectionException KeepAliveTimeout(BrokerEndpoint endpoint, TimeSpan waited, Exception? error) =>
         new($"The broker {endpoint} did not answer a ping within {waited.TotalSeconds:0.#} s; the connection is considered dead.", 0x8D, isFatal: false, error);
 
@@ -52,7 +54,7 @@ internal static class ExceptionFactory
 
     private static Exception Root(Exception error)
     {
-        while (error is MqttCommunicationException or AggregateException && error.InnerException is not null)
+        while (error is AggregateException or MqttConnectionException && error.InnerException is not null)
         {
             error = error.InnerException!;
         }

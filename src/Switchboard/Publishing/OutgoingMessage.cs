@@ -46,6 +46,13 @@ internal sealed class OutgoingMessage
     /// <summary>The envelope id, for an envelope published by <c>PublishEventAsync</c>.</summary>
     public string? EnvelopeId { get; init; }
 
+    /// <summary>The packet identifier while the broker has not acknowledged the message (0 = none yet). Kept across
+    /// reconnects, so a resend to a kept session carries the same identifier with DUP set.</summary>
+    public ushort PacketId { get; set; }
+
+    /// <summary>QoS 2: the broker's PUBREC arrived; what is left is PUBREL → PUBCOMP (a resend is a PUBREL).</summary>
+    public bool Released { get; set; }
+
     public TaskCompletionSource<string>? Completion { get; }
 
     public void Succeed() => Completion?.TrySetResult(EnvelopeId ?? string.Empty);

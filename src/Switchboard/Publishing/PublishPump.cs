@@ -1,17 +1,17 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
-using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Switchboard;
 
 /// <summary>
-/// The one loop that moves messages from the <see cref="OutgoingQueue"/> to the broker. QoS ≥ 1 messages are sent in
-/// acceptance order into a window no larger than the broker's receive-maximum; their acknowledgements arrive
-/// concurrently. When the connection drops, every unacknowledged message goes back to the front of the queue in its
-/// original order and is resent on the next connection: MQTTnet itself does neither.
+/// The one loop that moves messages from the <see cref="OutgoingQueue"/> to the broker: it encodes each PUBLISH and
+/// writes it to the session's transport, in corked batches. QoS ≥ 1 messages are sent in acceptance order into a
+/// window no larger than the broker's receive-maximum; their acknowledgements arrive on the receive path
+/// (<see cref="OnCompleted"/>). When the connection drops, every unacknowledged message goes back to the front of the
+/// queue in its original order, keeping its packet identifier: a broker that kept the session gets it again with DUP
+/// set (a QoS 2 message the broker already received gets its PUBREL again instead); one that did not gets it anew.
 /// </summary>
-internal sealed class PublishPump
+internal sealed class PublishPump : IPublishAcknowledgements
 {
     private readonly OutgoingQueue _queue;
     private readonly ConnectionSupervisor _supervisor;
@@ -30,8 +30,14 @@ internal sealed class PublishPump
     private readonly ArrayBufferWriter<byte> _header = new(256);
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public PublishPump(OutgoingQueue queue, ConnectionSupervisor supervisor, ClientCounters counters, ILogger logger, TimeProvider time)
+    private readonly SessionState _state;
+
+    // The window of the session being pumped; acknowledgements release it.
+    private InflightWindow? _window;
+
+    public PublishPump(OutgoingQueue queue, ConnectionSupervisor supervisor, SessionState state, ClientCounters counters, ILogger logger, TimeProvider time)
     {
+        _state = state;
         _time = time;
         _queue = queue;
         _supervisor = supervisor;
@@ -117,40 +123,50 @@ internal sealed class PublishPump
         }
     }
 
-    /// <summary>Removes and returns every message still awaiting acknowledgement (at shutdown or fault).</summary>
-    public List<OutgoingMessage> TakeInflight()
+    /// <summary>Removes and returns every message still awaiting acknowledgement: for a resend on the next connection
+    /// (<paramref name="keepIds"/>), or for good at shutdown or fault (their packet identifiers are freed).</summary>
+    public List<OutgoingMessage> TakeInflight(bool keepIds = false)
     {
+        List<OutgoingMessage> taken;
         lock (_lock)
         {
-            var taken = _inflight.Values.ToList();
+            taken = _inflight.Values.ToList();
             _inflight.Clear();
             Volatile.Write(ref _counters.Inflight, 0);
-            return taken;
+        }
+
+        if (!keepIds)
+        {
+            foreach (var message in taken)
+            {
+                Forget(message);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Frees the packet identifier of a message that will not be sent again (dropped, failed, shut down).</summary>
+    public void Forget(OutgoingMessage message)
+    {
+        if (message.PacketId != 0)
+        {
+            _state.Ids.Remove(message.PacketId, message);
+            message.PacketId = 0;
+            message.Released = false;
         }
     }
 
     private async Task PumpSessionAsync(ConnectionSession session, CancellationToken stopping)
     {
-        var stream = session.Stream;
-
-        // On a plain TCP connection QoS 0 and 1 publishes are encoded and written here and their PUBACKs taken off the
-        // stream before MQTTnet reads it: MQTTnet's per-publish machinery (a request object per packet, a linear
-        // search per PUBACK, a thread hop per acknowledgement) was most of the cost of a QoS 1 publish.
-        var direct = stream is { IsPacketAware: true };
-        var limit = direct ? Math.Min(session.InflightLimit, PacketIdTable.MaxInflight) : session.InflightLimit;
-        var window = new InflightWindow(limit);
-        var ids = direct ? new PacketIdTable(limit, (message, reason, properties) => OnAcknowledged(message, reason, properties, window)) : null;
-        if (ids is not null)
-        {
-            stream!.Acknowledgements = ids;
-        }
-
+        var stream = session.Stream!;
+        var window = new InflightWindow(session.InflightLimit);
+        Volatile.Write(ref _window, window);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, session.Lost);
         var token = linked.Token;
-        var sends = new List<Task>();
 
-        // Messages go out in corked batches: MQTTnet writes each packet separately, the stream gathers a batch
-        // into one socket write when the batch ends (queue empty, window full, or BatchSize reached).
+        // Messages go out in corked batches: the stream gathers a batch into one socket write when the batch ends
+        // (queue empty, window full, or BatchSize reached).
         var batch = 0;
 
         // Messages left to send on a writer's thread after it resumed the pump there; 0 when on the thread pool.
@@ -195,21 +211,14 @@ internal sealed class PublishPump
 
                 if (batch++ == 0)
                 {
-                    stream?.Cork();
+                    stream.Cork();
                 }
 
                 if (message.Qos == Qos.AtMostOnce)
                 {
                     try
                     {
-                        if (direct)
-                        {
-                            await WriteAtMostOnceAsync(session, message).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await SendAtMostOnceAsync(session, message, token).ConfigureAwait(false);
-                        }
+                        await WriteAtMostOnceAsync(session, message).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -241,24 +250,9 @@ internal sealed class PublishPump
                     // Counted from here: sent and awaiting its acknowledgement (the window bounds this number).
                     Interlocked.Increment(ref _counters.Inflight);
                     message.Attempts++;
-                    if (ids is not null && message.Qos == Qos.AtLeastOnce)
+                    if (!await WriteAcknowledgedAsync(session, message, window).ConfigureAwait(false))
                     {
-                        if (!await WriteAtLeastOnceAsync(session, message, ids, window).ConfigureAwait(false))
-                        {
-                            break;
-                        }
-                    }
-                    else
-                    {
-                        var send = SendAcknowledgedAsync(session, message, window);
-                        if (!send.IsCompleted)
-                        {
-                            sends.Add(send);
-                            if (sends.Count > 4 * session.InflightLimit)
-                            {
-                                sends.RemoveAll(static t => t.IsCompleted);
-                            }
-                        }
+                        break;
                     }
                 }
 
@@ -276,16 +270,15 @@ internal sealed class PublishPump
             await EndBatchAsync(stream, batch, session).ConfigureAwait(false);
         }
 
-        // The session is gone (or we are stopping): let the outstanding sends settle — they fail fast once MQTTnet
-        // sees the dead connection — then put everything unacknowledged back, in order, for the next session.
-        await Task.WhenAll(sends).ConfigureAwait(false);
-        ids?.Close();
+        // The session is gone (or we are stopping): put everything unacknowledged back, in order, for the next
+        // session. The messages keep their packet identifiers (a kept session recognises the resend).
+        Interlocked.CompareExchange(ref _window, null, window);
         if (stopping.IsCancellationRequested)
         {
             return;
         }
 
-        var unacknowledged = TakeInflight();
+        var unacknowledged = TakeInflight(keepIds: true);
         if (unacknowledged.Count > 0)
         {
             Interlocked.Add(ref _counters.Resent, unacknowledged.Count);
@@ -294,9 +287,9 @@ internal sealed class PublishPump
     }
 
     /// <summary>Ends a corked batch: its packets leave in one socket write. Returns the new batch size (0).</summary>
-    private static async ValueTask<int> EndBatchAsync(CoalescingStream? stream, int batch, ConnectionSession session)
+    private static async ValueTask<int> EndBatchAsync(CoalescingStream stream, int batch, ConnectionSession session)
     {
-        if (batch == 0 || stream is null)
+        if (batch == 0)
         {
             return 0;
         }
@@ -314,17 +307,17 @@ internal sealed class PublishPump
         return 0;
     }
 
-    /// <summary>Writes a QoS 0 publish to the stream ourselves.</summary>
+    /// <summary>Writes a QoS 0 publish.</summary>
     private async ValueTask WriteAtMostOnceAsync(ConnectionSession session, OutgoingMessage message)
     {
-        if (!TryEncode(session, message, packetId: 0))
+        if (!TryEncode(session, message, packetId: 0, duplicate: false))
         {
             return;
         }
 
         try
         {
-            await WriteEncodedAsync(session.Stream!, message).ConfigureAwait(false);
+            await session.WritePublishAsync(_header.WrittenSpan, message.Payload.Span).ConfigureAwait(false);
             Interlocked.Increment(ref _counters.Published);
             message.Succeed();
         }
@@ -337,24 +330,48 @@ internal sealed class PublishPump
     }
 
     /// <summary>
-    /// Writes a QoS 1 publish to the stream ourselves; its PUBACK completes it (<see cref="OnAcknowledged"/>). False
-    /// when the connection failed: the message stays in flight and is resent on the next session.
+    /// Writes a QoS 1/2 publish (or, for a QoS 2 message the kept session has already received, its PUBREL); the
+    /// broker's acknowledgement completes it (<see cref="OnCompleted"/>). False when the connection failed: the
+    /// message stays in flight and is resent on the next session.
     /// </summary>
-    private async ValueTask<bool> WriteAtLeastOnceAsync(ConnectionSession session, OutgoingMessage message, PacketIdTable ids, InflightWindow window)
+    private async ValueTask<bool> WriteAcknowledgedAsync(ConnectionSession session, OutgoingMessage message, InflightWindow window)
     {
-        var id = ids.Add(message);
-        if (!TryEncode(session, message, id))
+        // A message that comes back from a lost connection keeps its identifier. Only a kept session can recognise it:
+        // for a new one it is a new message (and a QoS 2 message it had received is delivered already).
+        var resend = message.PacketId != 0;
+        if (resend && !session.SessionPresent && message.Released)
         {
-            ids.Remove(id);
-            Remove(message);
-            Acknowledged?.Invoke(message);
-            window.Release();
+            _state.Ids.Remove(message.PacketId, message);
+            message.PacketId = 0;
+            message.Released = false;
+            OnCompleted(message, 0, null);
             return true;
+        }
+
+        if (!resend)
+        {
+            message.PacketId = _state.Ids.Add(message);
         }
 
         try
         {
-            await WriteEncodedAsync(session.Stream!, message).ConfigureAwait(false);
+            if (message.Released)
+            {
+                await session.WritePubRelAsync(message.PacketId).ConfigureAwait(false);
+                return true;
+            }
+
+            if (!TryEncode(session, message, message.PacketId, duplicate: resend && session.SessionPresent))
+            {
+                _state.Ids.Remove(message.PacketId, message);
+                message.PacketId = 0;
+                Remove(message);
+                Acknowledged?.Invoke(message);
+                window.Release();
+                return true;
+            }
+
+            await session.WritePublishAsync(_header.WrittenSpan, message.Payload.Span).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex)
@@ -365,11 +382,11 @@ internal sealed class PublishPump
     }
 
     // The header goes to the scratch buffer; a message MQTT cannot carry is failed here (resending cannot help).
-    private bool TryEncode(ConnectionSession session, OutgoingMessage message, ushort packetId)
+    private bool TryEncode(ConnectionSession session, OutgoingMessage message, ushort packetId, bool duplicate)
     {
         try
         {
-            PublishPacketEncoder.WriteHeader(_header, message, packetId, session.Protocol, session.MaximumPacketSize);
+            PublishPacketEncoder.WriteHeader(_header, message, packetId, session.Protocol, session.MaximumPacketSize, duplicate);
             return true;
         }
         catch (ArgumentException ex)
@@ -379,11 +396,8 @@ internal sealed class PublishPump
         }
     }
 
-    private ValueTask WriteEncodedAsync(CoalescingStream stream, OutgoingMessage message) =>
-        stream.WritePacketAsync(_header.WrittenSpan, message.Payload.Span);
-
-    /// <summary>A PUBACK for a publish we wrote (on the connection's receive path).</summary>
-    private void OnAcknowledged(OutgoingMessage message, byte reasonCode, ReadOnlySpan<byte> properties, InflightWindow window)
+    /// <summary>The broker's PUBACK or PUBCOMP (or a refusing PUBREC) for a publish of ours, on the receive path.</summary>
+    public void OnCompleted(OutgoingMessage message, byte reasonCode, string? reasonString)
     {
         if (TryRemove(message))
         {
@@ -395,67 +409,11 @@ internal sealed class PublishPump
             }
             else
             {
-                Fail(message, ExceptionFactory.PublishRefused(message.Topic, reasonCode, MqttFraming.ReasonString(properties)));
+                Fail(message, ExceptionFactory.PublishRefused(message.Topic, reasonCode, reasonString));
             }
         }
 
-        window.Release();
-    }
-
-    private async Task SendAtMostOnceAsync(ConnectionSession session, OutgoingMessage message, CancellationToken token)
-    {
-        try
-        {
-            await session.Client.PublishAsync(ToMqtt(message, session.Protocol), token).ConfigureAwait(false);
-            Interlocked.Increment(ref _counters.Published);
-            message.Succeed();
-        }
-        catch (Exception ex) when (token.IsCancellationRequested || ConnectionFailures.IsConnectionFailure(ex, session))
-        {
-            // Not written: it waits for the next connection like anything else accepted while offline.
-            _queue.Requeue([message]);
-            session.MarkLost(null);
-        }
-        catch (Exception ex)
-        {
-            Fail(message, ex);
-        }
-    }
-
-    private async Task SendAcknowledgedAsync(ConnectionSession session, OutgoingMessage message, InflightWindow window)
-    {
-        try
-        {
-            var result = await session.Client.PublishAsync(ToMqtt(message, session.Protocol), session.Lost).ConfigureAwait(false);
-            Remove(message);
-            if (result.IsSuccess)
-            {
-                Interlocked.Increment(ref _counters.Published);
-                Acknowledged?.Invoke(message);
-                message.Succeed();
-            }
-            else
-            {
-                Acknowledged?.Invoke(message);
-                Fail(message, ExceptionFactory.PublishRefused(message.Topic, (int)result.ReasonCode, result.ReasonString));
-            }
-        }
-        catch (Exception ex) when (ConnectionFailures.IsConnectionFailure(ex, session))
-        {
-            // Left in the inflight set: resent after the reconnect.
-            session.MarkLost(ex);
-        }
-        catch (Exception ex)
-        {
-            // Not a connection problem (e.g. a packet the client library refuses): resending cannot help.
-            Remove(message);
-            Acknowledged?.Invoke(message);
-            Fail(message, ex);
-        }
-        finally
-        {
-            window.Release();
-        }
+        Volatile.Read(ref _window)?.Release();
     }
 
     private void Remove(OutgoingMessage message) => TryRemove(message);
@@ -498,30 +456,4 @@ internal sealed class PublishPump
         Log.PublishFailed(_logger, message.Topic, error);
         message.Fail(error);
     }
-
-    private static MqttApplicationMessage ToMqtt(OutgoingMessage message, MqttProtocol protocol)
-    {
-        var mqtt = new MqttApplicationMessage
-        {
-            Topic = message.Topic,
-            PayloadSegment = MemoryToSegment(message.Payload),
-            QualityOfServiceLevel = (MqttQualityOfServiceLevel)message.Qos,
-            Retain = message.Retain,
-        };
-        if (protocol == MqttProtocol.V500)
-        {
-            // MQTTnet rejects MQTT 5 properties on a 3.1.1 connection; there the envelope id carries the correlation.
-            mqtt.ResponseTopic = message.ResponseTopic;
-            mqtt.ContentType = message.ContentType;
-            if (!message.CorrelationData.IsEmpty)
-            {
-                mqtt.CorrelationData = message.CorrelationData.ToArray();
-            }
-        }
-
-        return mqtt;
-    }
-
-    private static ArraySegment<byte> MemoryToSegment(ReadOnlyMemory<byte> memory) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment) ? segment : new ArraySegment<byte>(memory.ToArray());
 }

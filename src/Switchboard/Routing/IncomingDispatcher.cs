@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using MQTTnet;
 
 namespace Switchboard;
 
@@ -11,8 +10,8 @@ namespace Switchboard;
 /// </summary>
 /// <remarks>
 /// There is no dispatch thread. Whoever delivers a message while nobody is dispatching takes the lane and runs the
-/// handlers in place, on MQTTnet's receive path: an idle subscriber pays no thread hop and no wake-up, which is what
-/// keeps latency at raw MQTTnet's. Messages that arrive while the lane is held wait in a bounded queue and are drained
+/// handlers in place, on the connection's receive path: an idle subscriber pays no thread hop and no wake-up, which is what
+/// keeps latency low. Messages that arrive while the lane is held wait in a bounded queue and are drained
 /// by the lane holder. When a handler really awaits, the drain continues in the background and the receive path is
 /// released at once, so a handler can await a request whose reply arrives through this same connection. When the
 /// queue is full the receive path waits (backpressure); the broker, told our receive-maximum, then stops sending
@@ -233,7 +232,7 @@ internal sealed class IncomingDispatcher
 
         var failed = false;
         _matches.Clear();
-        _table.Match(message.Topic, _matches);
+        _table.Match(message, _matches);
         foreach (var entry in _matches)
         {
             foreach (var registration in entry.Handlers)
@@ -321,13 +320,6 @@ internal sealed class IncomingDispatcher
         _acks.Clear();
     }
 
-    private static ValueTask WritePubAck(CoalescingStream stream, ushort packetId)
-    {
-        // 3.1.1 and 5 alike: a PUBACK with only the packet identifier means success.
-        Span<byte> puback = [MqttFraming.PubAckType << 4, 2, (byte)(packetId >> 8), (byte)packetId];
-        return stream.WritePacketAsync(puback, default);
-    }
-
     private static async ValueTask UncorkAsync(CoalescingStream? stream)
     {
         if (stream is null)
@@ -345,7 +337,7 @@ internal sealed class IncomingDispatcher
         }
     }
 
-    /// <summary>Sends the PUBACK of a QoS 1 message (nothing for QoS 0); a dead connection is ignored.</summary>
+    /// <summary>Sends the PUBACK (QoS 1) or PUBREC (QoS 2) of a handled message; a dead connection is ignored.</summary>
     public static async ValueTask AcknowledgeAsync(IncomingMessage incoming)
     {
         if (incoming.Message.Qos == Qos.AtMostOnce || !incoming.Session.IsAlive)
@@ -355,14 +347,7 @@ internal sealed class IncomingDispatcher
 
         try
         {
-            if (incoming.Args is { } args)
-            {
-                await args.AcknowledgeAsync(incoming.Session.Lost).ConfigureAwait(false);
-            }
-            else
-            {
-                await WritePubAck(incoming.Session.Stream!, incoming.PacketId).ConfigureAwait(false);
-            }
+            await incoming.Session.AcknowledgeAsync(incoming.Message.Qos, incoming.PacketId).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -371,8 +356,5 @@ internal sealed class IncomingDispatcher
     }
 }
 
-/// <summary>
-/// A received message with what is needed to acknowledge it on the connection it came from: MQTTnet's event
-/// arguments, or (for a message Switchboard decoded from the stream itself) its packet identifier.
-/// </summary>
-internal readonly record struct IncomingMessage(MqttMessage Message, MqttApplicationMessageReceivedEventArgs? Args, ConnectionSession Session, ushort PacketId);
+/// <summary>A received message with what is needed to acknowledge it on the connection it came from.</summary>
+internal readonly record struct IncomingMessage(MqttMessage Message, ConnectionSession Session, ushort PacketId);

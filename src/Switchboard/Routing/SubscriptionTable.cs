@@ -9,6 +9,8 @@ internal sealed class SubscriptionTable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FilterEntry> _byFilter = new(StringComparer.Ordinal);
     private readonly TopicTrie<FilterEntry> _trie = new();
+    private readonly Dictionary<int, FilterEntry> _byId = [];
+    private int _nextId;
     private long _version;
     private ConnectionSession? _activeSession;
 
@@ -30,8 +32,10 @@ internal sealed class SubscriptionTable
         {
             if (!_byFilter.TryGetValue(filter, out var entry))
             {
-                entry = new FilterEntry(filter, Topics.MatchingFilter(filter), qos);
+                // MQTT 5 subscription identifiers run from 1 to 268,435,455; a client never needs to wrap around.
+                entry = new FilterEntry(filter, Topics.MatchingFilter(filter), qos, ++_nextId);
                 _byFilter[filter] = entry;
+                _byId[entry.Id] = entry;
                 _trie.Add(entry.MatchFilter, entry);
             }
             else if (qos > entry.Qos)
@@ -69,6 +73,7 @@ internal sealed class SubscriptionTable
             }
 
             _byFilter.Remove(entry.Filter);
+            _byId.Remove(entry.Id);
             _trie.Remove(entry.MatchFilter, entry);
             unsubscribeOn = _activeSession is { IsAlive: true } s ? s : null;
             return true;
@@ -86,12 +91,34 @@ internal sealed class SubscriptionTable
         }
     }
 
-    /// <summary>Appends the entries whose filter matches <paramref name="topic"/>.</summary>
-    public void Match(string topic, List<FilterEntry> results)
+    /// <summary>
+    /// Appends the entries <paramref name="message"/> is for. A message that carries MQTT 5 subscription identifiers
+    /// is a copy for exactly those subscriptions (a broker sends one copy per matching subscription, or one copy with
+    /// every identifier): the identifiers decide, so each handler runs once per published message however many of
+    /// the client's filters match. Without identifiers (3.1.1) every filter that matches the topic is used.
+    /// </summary>
+    public void Match(MqttMessage message, List<FilterEntry> results)
     {
         lock (_lock)
         {
-            _trie.Match(topic, results);
+            if (message.SubscriptionId == 0)
+            {
+                _trie.Match(message.Topic, results);
+            }
+            else if (message.SubscriptionIds is { } ids)
+            {
+                foreach (var id in ids)
+                {
+                    if (_byId.TryGetValue(id, out var entry) && !results.Contains(entry))
+                    {
+                        results.Add(entry);
+                    }
+                }
+            }
+            else if (_byId.TryGetValue(message.SubscriptionId, out var entry))
+            {
+                results.Add(entry);
+            }
         }
     }
 
@@ -147,12 +174,16 @@ internal sealed class SubscriptionTable
 /// <summary>One filter as subscribed at the broker, with its handlers (an immutable array, swapped on change).</summary>
 internal sealed class FilterEntry
 {
-    public FilterEntry(string filter, string matchFilter, Qos qos)
+    public FilterEntry(string filter, string matchFilter, Qos qos, int id)
     {
+        Id = id;
         Filter = filter;
         MatchFilter = matchFilter;
         Qos = qos;
     }
+
+    /// <summary>The MQTT 5 subscription identifier this filter is subscribed with.</summary>
+    public int Id { get; }
 
     public string Filter { get; }
 

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using MQTTnet.Exceptions;
 
 namespace Switchboard;
 
@@ -9,7 +8,6 @@ internal static class ConnectionFailures
 {
     public static bool IsConnectionFailure(Exception error, ConnectionSession session) =>
         !session.IsAlive
-        || !session.Client.IsConnected
-        || error is MqttCommunicationException or OperationCanceledException or ObjectDisposedException or SocketException or IOException
+        || error is MqttConnectionException or OperationCanceledException or ObjectDisposedException or SocketException or IOException
         || error.InnerException is { } inner && IsConnectionFailure(inner, session);
 }

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Logging;
-using MQTTnet;
 
 namespace Switchboard;
 
 /// <summary>
 /// Owns the connection: the first connect, reconnects with the retry policy, the fatal-code table, the 3.1.1
-/// fallback, and dead-connection detection by ping (which also catches a black-holed connection of a client
-/// that only publishes, where MQTTnet's own keep-alive never pings). The one place that decides to reconnect.
+/// fallback, and keep-alive: a PINGREQ every half keep-alive whatever the traffic (which also catches a black-holed
+/// connection of a client that only publishes) and a watchdog on its PINGRESP. The one place that decides to reconnect.
 /// </summary>
 internal sealed class ConnectionSupervisor : IAsyncDisposable
 {
@@ -15,7 +14,6 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ClientCounters _counters;
     private readonly SupervisorCallbacks _callbacks;
-    private readonly MqttClientFactory _factory = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private TaskCompletionSource<ConnectionSession> _connected = NewSignal();
@@ -35,10 +33,6 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         _callbacks = callbacks;
         _protocol = settings.Options.Protocol;
     }
-
-    /// <summary>The AppContext switch <c>Switchboard.PlainTransport</c> turns the coalescing transport off (MQTTnet's
-    /// own TCP channel then writes each packet itself); for A/B measurements and as an escape hatch.</summary>
-    public static bool PlainTransport => AppContext.TryGetSwitch("Switchboard.PlainTransport", out var plain) && plain;
 
     public ConnectionState State => _state;
 
@@ -124,13 +118,13 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         var session = Interlocked.Exchange(ref _current, null);
-        if (session is not null && session.IsAlive && session.Client.IsConnected)
+        if (session is not null && session.IsAlive)
         {
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-                await session.Client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), linked.Token).ConfigureAwait(false);
+                await session.DisconnectAsync(linked.Token).ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -275,36 +269,13 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     private async Task<ConnectionSession> ConnectOnceAsync(CancellationToken cancellationToken)
     {
         var protocol = _protocol;
-        var client = _factory.CreateMqttClient();
-        var transport = _settings.Endpoint.UseWebSocket || PlainTransport ? null : new CoalescingStreamProvider(packetAware: !_settings.Endpoint.UseTls);
-        var session = new ConnectionSession(client, protocol, Interlocked.Increment(ref _epoch)) { Transport = transport };
-        client.ApplicationMessageReceivedAsync += e => _callbacks.OnMessageAsync(session, e);
-        if (transport is { PacketAware: true })
-        {
-            // QoS 0/1 messages are decoded from the stream by us; MQTTnet's event then only sees QoS 2.
-            transport.Publishes = new PublishReceiver(session, _callbacks.OnPublish);
-        }
-
-        client.DisconnectedAsync += e =>
-        {
-            if (e.ClientWasConnected)
-            {
-                var code = (int)e.Reason;
-                session.MarkLost(code is not 0 and not 4 && e.Exception is null
-                    ? ExceptionFactory.DisconnectedByBroker(code, e.ReasonString, _settings.Endpoint)
-                    : ExceptionFactory.ConnectionLost(_settings.Endpoint, e.Exception));
-            }
-
-            return Task.CompletedTask;
-        };
-
-        var options = MqttClientOptionsFactory.Create(_settings, protocol, _callbacks.CreateWill(protocol), transport);
+        var session = new ConnectionSession(_settings, protocol, Interlocked.Increment(ref _epoch), _callbacks.State, _callbacks.Acknowledgements, _callbacks.OnPublish, _logger);
         using var timeout = new CancellationTokenSource(_settings.Options.ConnectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        MqttClientConnectResult result;
+        ConnAckPacket result;
         try
         {
-            result = await client.ConnectAsync(options, linked.Token).ConfigureAwait(false);
+            result = await session.ConnectAsync(CreateConnect(protocol), linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -319,27 +290,53 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         catch (Exception ex)
         {
             session.Dispose();
-            throw ExceptionFactory.ConnectionFailed(_settings.Endpoint, ex);
+            throw ex as MqttConnectionException ?? ExceptionFactory.ConnectionFailed(_settings.Endpoint, ex);
         }
 
-        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        if (session.ConnectReasonCode != 0)
         {
             session.Dispose();
-            if (result.ResultCode == MqttClientConnectResultCode.UnsupportedProtocolVersion && protocol == MqttProtocol.V500)
+            if (session.ConnectReasonCode == 0x84 && protocol == MqttProtocol.V500)
             {
                 Log.ProtocolFallback(_logger, _settings.Endpoint);
                 _protocol = MqttProtocol.V311;
                 return await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            throw ExceptionFactory.ConnectRefused((int)result.ResultCode, result.ReasonString, _settings.Endpoint);
+            throw ExceptionFactory.ConnectRefused(session.ConnectReasonCode, result.ReasonString, _settings.Endpoint);
         }
 
-        session.ConnectResult = result;
         // Receive-maximum 0/absent means the MQTT 5 default of 65535 (and 3.1.1 has none).
-        var brokerLimit = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum.Value : ushort.MaxValue;
-        session.InflightLimit = Math.Min(_settings.Options.MaxInflight, brokerLimit);
+        var brokerLimit = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum : ushort.MaxValue;
+        session.InflightLimit = Math.Min(Math.Min(_settings.Options.MaxInflight, brokerLimit), PacketIdTable.MaxInflight);
+        if (!result.SessionPresent)
+        {
+            // The broker forgot the session: no QoS 2 message it sent before can come again.
+            _callbacks.State.ForgetIncoming();
+        }
+
         return session;
+    }
+
+    private ConnectPacket CreateConnect(MqttProtocol protocol)
+    {
+        var options = _settings.Options;
+        var v5 = protocol == MqttProtocol.V500;
+        return new ConnectPacket
+        {
+            Protocol = protocol,
+            ClientId = _settings.ClientId,
+            Username = _settings.Username,
+            Password = _settings.Password is null ? null : new ReadOnlyMemory<byte>(System.Text.Encoding.UTF8.GetBytes(_settings.Password)),
+            KeepAliveSeconds = (ushort)Math.Min(ushort.MaxValue, options.KeepAlive.TotalSeconds),
+            CleanStart = options.CleanStart,
+            SessionExpiryInterval = v5 ? (uint)options.SessionExpiry.TotalSeconds : 0,
+            // The broker may not send more unacknowledged QoS ≥ 1 messages than the incoming queue holds: this is
+            // what turns a slow handler into backpressure at the broker instead of memory growth here.
+            ReceiveMaximum = v5 ? (ushort)Math.Min(options.IncomingQueueCapacity, ushort.MaxValue) : (ushort)0,
+            MaximumPacketSize = v5 ? (uint)ConnectionSession.MaximumIncomingPacketSize : 0,
+            Will = _callbacks.CreateWill(protocol),
+        };
     }
 
     private async Task WatchdogAsync(ConnectionSession session)
@@ -356,15 +353,29 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
                 return;
             }
 
-            using var timeout = new CancellationTokenSource(interval, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, session.Lost);
+            var ping = session.PingAsync(session.Lost);
             try
             {
-                await session.Client.PingAsync(linked.Token).ConfigureAwait(false);
+                while (true)
+                {
+                    using var timeout = new CancellationTokenSource(interval, _time);
+                    try
+                    {
+                        await ping.WaitAsync(timeout.Token).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (OperationCanceledException) when (timeout.IsCancellationRequested && session.IsReceivePathHeld && session.IsAlive)
+                    {
+                        // A handler holds the receive path, so the PINGRESP may be sitting unread: that says nothing
+                        // about the connection. The PINGREQs still go out (they bypass the cork), so the broker keeps
+                        // the connection; judge again when the handler lets go.
+                        ping = session.PingAsync(session.Lost);
+                    }
+                }
             }
-            catch (Exception ex) when (session.IsAlive)
+            catch (OperationCanceledException) when (session.IsAlive)
             {
-                session.MarkLost(ExceptionFactory.KeepAliveTimeout(_settings.Endpoint, interval, ex));
+                session.MarkLost(ExceptionFactory.KeepAliveTimeout(_settings.Endpoint, interval, null));
                 return;
             }
             catch (Exception)
@@ -421,15 +432,20 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
 /// <summary>What the supervisor asks of the client around a connection.</summary>
 internal sealed class SupervisorCallbacks
 {
-    public required Func<ConnectionSession, MqttApplicationMessageReceivedEventArgs, Task> OnMessageAsync { get; init; }
-
-    /// <summary>A QoS 0/1 message decoded from the stream (packet-aware transports); called on the receive path.</summary>
+    /// <summary>A message from the broker, called on the receive path; a returned task not yet complete is backpressure.</summary>
     public required Func<ConnectionSession, MqttMessage, ushort, ValueTask> OnPublish { get; init; }
+
+    /// <summary>Where the acknowledgements of publishes go (the pump, which is made after the supervisor; set before
+    /// the first connect).</summary>
+    public IPublishAcknowledgements Acknowledgements { get; set; } = null!;
+
+    /// <summary>What the MQTT session keeps across connections.</summary>
+    public required SessionState State { get; init; }
 
     /// <summary>Runs after CONNACK and before the session is offered to publishers: restore subscriptions, announce health.</summary>
     public required Func<ConnectionSession, CancellationToken, Task> OnConnectedAsync { get; init; }
 
-    public required Func<MqttProtocol, MqttApplicationMessage?> CreateWill { get; init; }
+    public required Func<MqttProtocol, WillMessage?> CreateWill { get; init; }
 
     public required Action<ConnectionState, ConnectionState, Exception?> OnStateChanged { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Switchboard;
 
 /// <summary>
-/// Which CONNACK and DISCONNECT reason codes (MQTT 5 numbering; MQTTnet maps 3.1.1 return codes onto them) are
+/// Which CONNACK and DISCONNECT reason codes (MQTT 5 numbering; the session engine maps 3.1.1 return codes onto them) are
 /// fatal — retrying cannot help and would only hammer the broker — and a sentence for each that a person can act on.
 /// </summary>
 internal static class ReasonCodes

@@ -22,8 +22,9 @@ internal static class PublishPacketEncoder
     /// <param name="packetId">Packet identifier (QoS ≥ 1); ignored at QoS 0.</param>
     /// <param name="protocol">Protocol of the connection: MQTT 5 properties are left out on 3.1.1.</param>
     /// <param name="maximumPacketSize">The broker's maximum packet size (0 = none announced).</param>
+    /// <param name="duplicate">Sets DUP: a resend of a packet the broker may have seen.</param>
     /// <exception cref="ArgumentException">A string is too long for MQTT, or the packet exceeds the broker's maximum.</exception>
-    public static void WriteHeader(ArrayBufferWriter<byte> header, OutgoingMessage message, ushort packetId, MqttProtocol protocol, uint maximumPacketSize)
+    public static void WriteHeader(ArrayBufferWriter<byte> header, OutgoingMessage message, ushort packetId, MqttProtocol protocol, uint maximumPacketSize, bool duplicate = false)
     {
         header.ResetWrittenCount();
         var topicBytes = StringSize(message.Topic, "topic");
@@ -51,7 +52,7 @@ internal static class PublishPacketEncoder
         }
 
         var span = header.GetSpan(1 + 4 + variableHeader);
-        span[0] = (byte)((MqttFraming.PublishType << 4) | ((int)message.Qos << 1) | (message.Retain ? 1 : 0));
+        span[0] = (byte)((MqttFraming.PublishType << 4) | ((int)message.Qos << 1) | (message.Retain ? 1 : 0) | (duplicate ? 0x08 : 0));
         var at = 1 + MqttFraming.WriteVariableInt(span[1..], (int)remaining);
         at += WriteString(span[at..], message.Topic, topicBytes);
         if (withId)

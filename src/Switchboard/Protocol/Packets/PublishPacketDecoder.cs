@@ -4,7 +4,7 @@ using System.Text;
 namespace Switchboard;
 
 /// <summary>
-/// Decodes the QoS 0/1 PUBLISH packets of one connection into <see cref="MqttMessage"/>s (the receive side of the
+/// Decodes the PUBLISH packets of one connection into <see cref="MqttMessage"/>s (the receive side of the
 /// packets Switchboard handles itself). Keeps the connection's topic aliases, and reuses the topic string when the
 /// same topic arrives again, as it does on any busy subscription.
 /// </summary>
@@ -57,6 +57,8 @@ internal sealed class PublishPacketDecoder
         byte[]? correlation = null;
         List<KeyValuePair<string, string>>? userProperties = null;
         ushort alias = 0;
+        var subscriptionId = 0;
+        int[]? subscriptionIds = null;
         if (_protocol == MqttProtocol.V500)
         {
             if (!MqttFraming.TryReadVariableInt(body[at..], out var propertiesLength, out var size) || body.Length < at + size + propertiesLength)
@@ -66,7 +68,7 @@ internal sealed class PublishPacketDecoder
 
             var properties = body.Slice(at + size, propertiesLength);
             at += size + propertiesLength;
-            if (!TryReadProperties(properties, ref responseTopic, ref contentType, ref correlation, ref userProperties, ref alias))
+            if (!TryReadProperties(properties, ref responseTopic, ref contentType, ref correlation, ref userProperties, ref alias, ref subscriptionId, ref subscriptionIds))
             {
                 return false;
             }
@@ -98,11 +100,13 @@ internal sealed class PublishPacketDecoder
             ContentType = contentType,
             CorrelationData = correlation,
             UserProperties = userProperties is null ? [] : userProperties,
+            SubscriptionId = subscriptionId,
+            SubscriptionIds = subscriptionIds,
         };
         return true;
     }
 
-    private static bool TryReadProperties(ReadOnlySpan<byte> properties, ref string? responseTopic, ref string? contentType, ref byte[]? correlation, ref List<KeyValuePair<string, string>>? userProperties, ref ushort alias)
+    private static bool TryReadProperties(ReadOnlySpan<byte> properties, ref string? responseTopic, ref string? contentType, ref byte[]? correlation, ref List<KeyValuePair<string, string>>? userProperties, ref ushort alias, ref int subscriptionId, ref int[]? subscriptionIds)
     {
         var at = 0;
         while (at < properties.Length)
@@ -158,12 +162,22 @@ internal sealed class PublishPacketDecoder
                     (userProperties ??= []).Add(new(Encoding.UTF8.GetString(name), Encoding.UTF8.GetString(value)));
                     break;
                 case 0x0B: // subscription identifier
-                    if (!MqttFraming.TryReadVariableInt(properties[at..], out _, out var size))
+                    if (!MqttFraming.TryReadVariableInt(properties[at..], out var identifier, out var size) || identifier == 0)
                     {
                         return false;
                     }
 
                     at += size;
+                    if (subscriptionId == 0)
+                    {
+                        // One identifier is the common case (Mosquitto sends a copy per matching subscription).
+                        subscriptionId = identifier;
+                    }
+                    else
+                    {
+                        subscriptionIds = [.. subscriptionIds ?? [subscriptionId], identifier];
+                    }
+
                     break;
                 default:
                     return false;
