@@ -42,6 +42,10 @@ internal sealed class ClientSettings
 
     public IRetryPolicy RetryPolicy { get; }
 
+    /// <summary>Opens a connection's byte transport; <see cref="TransportConnector"/> by default. Unit tests put a fake
+    /// transport here to drive the session engine and its state machine without a network.</summary>
+    public Func<ClientSettings, CancellationToken, Task<Stream>> OpenTransport { get; set; } = TransportConnector.OpenAsync;
+
     public JsonSerializerOptions Json { get; }
 
     /// <summary>True when the broker keeps the session, so unacknowledged incoming messages come back after a reconnect.</summary>

@@ -94,7 +94,7 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
     /// <summary>Opens the transport, sends CONNECT and waits for the CONNACK; the read loop runs from then on.</summary>
     public async Task<ConnAckPacket> ConnectAsync(ConnectPacket connect, CancellationToken cancellationToken)
     {
-        var stream = await TransportConnector.OpenAsync(_settings, cancellationToken).ConfigureAwait(false);
+        var stream = new CoalescingStream(await _settings.OpenTransport(_settings, cancellationToken).ConfigureAwait(false));
         lock (_lock)
         {
             if (!IsAlive)

@@ -13,12 +13,12 @@ namespace Switchboard;
 /// </summary>
 internal static class TransportConnector
 {
-    public static async Task<CoalescingStream> OpenAsync(ClientSettings settings, CancellationToken cancellationToken)
+    public static async Task<Stream> OpenAsync(ClientSettings settings, CancellationToken cancellationToken)
     {
         var endpoint = settings.Endpoint;
         if (endpoint.UseWebSocket)
         {
-            return new CoalescingStream(await OpenWebSocketAsync(settings, cancellationToken).ConfigureAwait(false));
+            return await OpenWebSocketAsync(settings, cancellationToken).ConfigureAwait(false);
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -36,7 +36,7 @@ internal static class TransportConnector
 
         if (!endpoint.UseTls)
         {
-            return new CoalescingStream(stream);
+            return stream;
         }
 
         var tls = new SslStream(stream, leaveInnerStreamOpen: false);
@@ -50,7 +50,7 @@ internal static class TransportConnector
             throw;
         }
 
-        return new CoalescingStream(tls);
+        return tls;
     }
 
     private static async Task<Stream> OpenWebSocketAsync(ClientSettings settings, CancellationToken cancellationToken)
