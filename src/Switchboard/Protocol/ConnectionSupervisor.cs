@@ -318,6 +318,17 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         return session;
     }
 
+    // Not a conditional expression: `null` would convert to an empty ReadOnlyMemory (through byte[]), not to no password.
+    private ReadOnlyMemory<byte>? PasswordBytes()
+    {
+        if (_settings.Password is null)
+        {
+            return null;
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(_settings.Password);
+    }
+
     private ConnectPacket CreateConnect(MqttProtocol protocol)
     {
         var options = _settings.Options;
@@ -327,7 +338,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             Protocol = protocol,
             ClientId = _settings.ClientId,
             Username = _settings.Username,
-            Password = _settings.Password is null ? null : new ReadOnlyMemory<byte>(System.Text.Encoding.UTF8.GetBytes(_settings.Password)),
+            Password = PasswordBytes(),
             KeepAliveSeconds = (ushort)Math.Min(ushort.MaxValue, options.KeepAlive.TotalSeconds),
             CleanStart = options.CleanStart,
             SessionExpiryInterval = v5 ? (uint)options.SessionExpiry.TotalSeconds : 0,
