@@ -29,6 +29,9 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
     /// <summary>Largest packet accepted from the broker (announced as the MQTT 5 maximum packet size, enforced on 3.1.1 too).</summary>
     public const int MaximumIncomingPacketSize = MqttFraming.MaxRemainingLength + 5;
 
+    /// <summary>Topic aliases the broker may use towards this client (announced in CONNECT).</summary>
+    public const ushort IncomingTopicAliasMaximum = 64;
+
     private readonly ClientSettings _settings;
     private readonly SessionState _state;
     private readonly IPublishAcknowledgements _acknowledgements;
@@ -54,7 +57,7 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
         _logger = logger;
         Protocol = protocol;
         Epoch = epoch;
-        _decoder = new PublishPacketDecoder(protocol);
+        _decoder = new PublishPacketDecoder(protocol, IncomingTopicAliasMaximum);
     }
 
     /// <summary>The transport, for corking batches of writes (null before <see cref="ConnectAsync"/>).</summary>

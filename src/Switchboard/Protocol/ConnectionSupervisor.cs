@@ -346,6 +346,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             // what turns a slow handler into backpressure at the broker instead of memory growth here.
             ReceiveMaximum = v5 ? (ushort)Math.Min(options.IncomingQueueCapacity, ushort.MaxValue) : (ushort)0,
             MaximumPacketSize = v5 ? (uint)ConnectionSession.MaximumIncomingPacketSize : 0,
+            TopicAliasMaximum = v5 ? ConnectionSession.IncomingTopicAliasMaximum : (ushort)0,
             Will = _callbacks.CreateWill(protocol),
         };
     }

@@ -35,6 +35,9 @@ internal sealed class PublishPump : IPublishAcknowledgements
     // The window of the session being pumped; acknowledgements release it.
     private InflightWindow? _window;
 
+    // The topic aliases of the session being pumped (the pump's loop only).
+    private OutgoingTopicAliases _aliases = new(0);
+
     public PublishPump(OutgoingQueue queue, ConnectionSupervisor supervisor, SessionState state, ClientCounters counters, ILogger logger, TimeProvider time)
     {
         _state = state;
@@ -162,6 +165,7 @@ internal sealed class PublishPump : IPublishAcknowledgements
         var stream = session.Stream!;
         var window = new InflightWindow(session.InflightLimit);
         Volatile.Write(ref _window, window);
+        _aliases = new OutgoingTopicAliases(session.Protocol == MqttProtocol.V500 ? session.ConnAck?.TopicAliasMaximum ?? 0 : (ushort)0);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, session.Lost);
         var token = linked.Token;
 
@@ -318,6 +322,7 @@ internal sealed class PublishPump : IPublishAcknowledgements
         try
         {
             await session.WritePublishAsync(_header.WrittenSpan, message.Payload.Span).ConfigureAwait(false);
+            _aliases.Written(message.Topic);
             Interlocked.Increment(ref _counters.Published);
             message.Succeed();
         }
@@ -372,6 +377,7 @@ internal sealed class PublishPump : IPublishAcknowledgements
             }
 
             await session.WritePublishAsync(_header.WrittenSpan, message.Payload.Span).ConfigureAwait(false);
+            _aliases.Written(message.Topic);
             return true;
         }
         catch (Exception ex)
@@ -386,7 +392,8 @@ internal sealed class PublishPump : IPublishAcknowledgements
     {
         try
         {
-            PublishPacketEncoder.WriteHeader(_header, message, packetId, session.Protocol, session.MaximumPacketSize, duplicate);
+            var alias = _aliases.Lookup(message.Topic, out var established);
+            PublishPacketEncoder.WriteHeader(_header, message, packetId, session.Protocol, session.MaximumPacketSize, duplicate, alias, established);
             return true;
         }
         catch (ArgumentException ex)

@@ -143,4 +143,38 @@ public sealed class SessionEngineBehaviourTests
         Assert.Equal(0, subscriber.GetStats().Reconnects);
         Assert.Equal(ConnectionState.Connected, subscriber.State);
     }
+
+    [Fact]
+    public async Task A_repeated_long_topic_goes_out_as_a_topic_alias_that_mosquitto_accepts()
+    {
+        // Mosquitto's default max_topic_alias is 10. The same 100 publishes cost far fewer bytes with aliases (MQTT 5)
+        // than without (3.1.1, which has none); the subscriber sees every message under its full topic.
+        var topic = "home/" + new string('x', 120) + "/state";
+        await using var broker = await TestBrokers.StartAsync(TestBrokers.Mosquitto);
+        var bytes = new Dictionary<MqttProtocol, long>();
+        foreach (var protocol in new[] { MqttProtocol.V500, MqttProtocol.V311 })
+        {
+            var received = new ConcurrentQueue<string>();
+            await using var subscriber = await TestClients.ConnectAsync(broker);
+            await using var sub = await subscriber.SubscribeAsync(topic, (m, _) =>
+            {
+                received.Enqueue(m.Topic);
+                return ValueTask.CompletedTask;
+            });
+            await using var proxy = new PacketCutProxy(broker.Host, broker.Port);
+            await using var publisher = await TestClients.ConnectAsync(proxy.Url, configure: o => o.Protocol = protocol);
+            var before = proxy.BytesToBroker;
+            for (var i = 0; i < 100; i++)
+            {
+                await publisher.PublishAsync(topic, "21.5");
+            }
+
+            bytes[protocol] = proxy.BytesToBroker - before;
+            await Eventually.WaitAsync(() => received.Count == 100, Timeout, "the subscriber got every message");
+            Assert.All(received, t => Assert.Equal(topic, t));
+            Assert.Equal(0, publisher.GetStats().Reconnects);
+        }
+
+        Assert.True(bytes[MqttProtocol.V500] < bytes[MqttProtocol.V311] - (99 * 100), $"MQTT 5 sent {bytes[MqttProtocol.V500]} bytes, 3.1.1 {bytes[MqttProtocol.V311]}: the topic was not aliased");
+    }
 }

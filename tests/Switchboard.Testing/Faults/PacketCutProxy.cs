@@ -49,6 +49,11 @@ public sealed class PacketCutProxy : IAsyncDisposable
     /// <summary>Where clients connect.</summary>
     public string Url => string.Create(CultureInfo.InvariantCulture, $"mqtt://127.0.0.1:{Port}");
 
+    /// <summary>Bytes forwarded from clients to the broker so far.</summary>
+    public long BytesToBroker => Interlocked.Read(ref _bytesToBroker);
+
+    private long _bytesToBroker;
+
     /// <summary>Connections accepted so far.</summary>
     public int ConnectionCount => Volatile.Read(ref _connections);
 
@@ -161,6 +166,10 @@ public sealed class PacketCutProxy : IAsyncDisposable
                 try
                 {
                     await to.SendAsync(buffer.AsMemory(start, length), SocketFlags.None, link.Token);
+                    if (direction == PacketDirection.ToBroker)
+                    {
+                        Interlocked.Add(ref _bytesToBroker, length);
+                    }
                 }
                 catch (Exception)
                 {

@@ -18,9 +18,14 @@ internal sealed class PublishPacketDecoder
     private readonly string?[] _cachedTopics = new string[CacheSlots];
     private Dictionary<ushort, string>? _aliases;
 
-    public PublishPacketDecoder(MqttProtocol protocol)
+    private readonly ushort _aliasMaximum;
+
+    /// <param name="protocol">The connection's protocol.</param>
+    /// <param name="aliasMaximum">The Topic Alias Maximum this client announced: a higher alias is a protocol error.</param>
+    public PublishPacketDecoder(MqttProtocol protocol, ushort aliasMaximum = ushort.MaxValue)
     {
         _protocol = protocol;
+        _aliasMaximum = aliasMaximum;
     }
 
     /// <summary>Decodes a PUBLISH; false (nothing decoded) when the packet is malformed.</summary>
@@ -75,6 +80,11 @@ internal sealed class PublishPacketDecoder
         }
 
         var topic = topicLength > 0 ? Topic(topicBytes) : null;
+        if (alias > _aliasMaximum)
+        {
+            return false;
+        }
+
         if (alias != 0)
         {
             _aliases ??= [];

@@ -14,6 +14,7 @@ internal static class PublishPacketEncoder
     private const byte ContentTypeProperty = 0x03;
     private const byte ResponseTopicProperty = 0x08;
     private const byte CorrelationDataProperty = 0x09;
+    private const byte TopicAliasProperty = 0x23;
     private const int MaxStringBytes = ushort.MaxValue;
 
     /// <summary>Writes everything of the PUBLISH before its payload into <paramref name="header"/> (cleared first).</summary>
@@ -23,12 +24,15 @@ internal static class PublishPacketEncoder
     /// <param name="protocol">Protocol of the connection: MQTT 5 properties are left out on 3.1.1.</param>
     /// <param name="maximumPacketSize">The broker's maximum packet size (0 = none announced).</param>
     /// <param name="duplicate">Sets DUP: a resend of a packet the broker may have seen.</param>
+    /// <param name="topicAlias">MQTT 5 topic alias to send (0 = none).</param>
+    /// <param name="aliasEstablished">The broker already knows <paramref name="topicAlias"/>: the topic is left out.</param>
     /// <exception cref="ArgumentException">A string is too long for MQTT, or the packet exceeds the broker's maximum.</exception>
-    public static void WriteHeader(ArrayBufferWriter<byte> header, OutgoingMessage message, ushort packetId, MqttProtocol protocol, uint maximumPacketSize, bool duplicate = false)
+    public static void WriteHeader(ArrayBufferWriter<byte> header, OutgoingMessage message, ushort packetId, MqttProtocol protocol, uint maximumPacketSize, bool duplicate = false, ushort topicAlias = 0, bool aliasEstablished = false)
     {
         header.ResetWrittenCount();
-        var topicBytes = StringSize(message.Topic, "topic");
         var v5 = protocol == MqttProtocol.V500;
+        var withAlias = v5 && topicAlias != 0;
+        var topicBytes = withAlias && aliasEstablished ? 0 : StringSize(message.Topic, "topic");
         var contentTypeBytes = v5 && message.ContentType is not null ? StringSize(message.ContentType, "content type") : -1;
         var responseTopicBytes = v5 && message.ResponseTopic is not null ? StringSize(message.ResponseTopic, "response topic") : -1;
         var correlationBytes = v5 && !message.CorrelationData.IsEmpty ? message.CorrelationData.Length : -1;
@@ -37,7 +41,8 @@ internal static class PublishPacketEncoder
             throw new ArgumentException($"The correlation data of the message to '{message.Topic}' is {correlationBytes} bytes; MQTT allows at most {MaxStringBytes}.");
         }
 
-        var propertiesLength = (contentTypeBytes >= 0 ? 3 + contentTypeBytes : 0)
+        var propertiesLength = (withAlias ? 3 : 0)
+            + (contentTypeBytes >= 0 ? 3 + contentTypeBytes : 0)
             + (responseTopicBytes >= 0 ? 3 + responseTopicBytes : 0)
             + (correlationBytes >= 0 ? 3 + correlationBytes : 0);
         var withId = message.Qos != Qos.AtMostOnce;
@@ -54,7 +59,16 @@ internal static class PublishPacketEncoder
         var span = header.GetSpan(1 + 4 + variableHeader);
         span[0] = (byte)((MqttFraming.PublishType << 4) | ((int)message.Qos << 1) | (message.Retain ? 1 : 0) | (duplicate ? 0x08 : 0));
         var at = 1 + MqttFraming.WriteVariableInt(span[1..], (int)remaining);
-        at += WriteString(span[at..], message.Topic, topicBytes);
+        if (topicBytes == 0 && withAlias)
+        {
+            span[at++] = 0;
+            span[at++] = 0;
+        }
+        else
+        {
+            at += WriteString(span[at..], message.Topic, topicBytes);
+        }
+
         if (withId)
         {
             BinaryPrimitives.WriteUInt16BigEndian(span[at..], packetId);
@@ -64,6 +78,13 @@ internal static class PublishPacketEncoder
         if (v5)
         {
             at += MqttFraming.WriteVariableInt(span[at..], propertiesLength);
+            if (withAlias)
+            {
+                span[at++] = TopicAliasProperty;
+                BinaryPrimitives.WriteUInt16BigEndian(span[at..], topicAlias);
+                at += 2;
+            }
+
             if (contentTypeBytes >= 0)
             {
                 span[at++] = ContentTypeProperty;

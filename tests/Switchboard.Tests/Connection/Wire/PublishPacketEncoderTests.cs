@@ -298,4 +298,37 @@ public sealed class PublishPacketEncoderTests
         var error = Assert.Throws<ArgumentException>(() => Encode(message, 0, MqttProtocol.V500, maximumPacketSize: 100));
         Assert.Contains("100", error.Message);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_topic_alias_is_sent_with_the_topic_first_and_alone_afterwards(bool established)
+    {
+        var message = new OutgoingMessage("home/kitchen/sensor/temperature", Encoding.UTF8.GetBytes("21.5"), Qos.AtLeastOnce, retain: false, awaited: false) { ContentType = "text/plain" };
+        var header = new ArrayBufferWriter<byte>();
+        PublishPacketEncoder.WriteHeader(header, message, 7, MqttProtocol.V500, 0, duplicate: true, topicAlias: 3, aliasEstablished: established);
+        var decoded = DecodeWithMqttnet([.. header.WrittenSpan, .. message.Payload.Span], MqttProtocol.V500);
+        Assert.Equal(3, decoded.TopicAlias);
+        Assert.Equal(established ? string.Empty : message.Topic, decoded.Topic);
+        Assert.True(decoded.Dup);
+        Assert.Equal(7, decoded.PacketIdentifier);
+        Assert.Equal("text/plain", decoded.ContentType);
+        Assert.Equal("21.5", Encoding.UTF8.GetString(decoded.Payload));
+    }
+
+    [Fact]
+    public void Aliases_go_to_long_topics_up_to_the_broker_maximum_and_count_only_once_written()
+    {
+        var aliases = new OutgoingTopicAliases(2);
+        Assert.Equal(0, aliases.Lookup("short", out _));
+        Assert.Equal(1, aliases.Lookup("home/one/state", out var known));
+        Assert.False(known);
+        Assert.Equal(1, aliases.Lookup("home/one/state", out known));
+        Assert.False(known);
+        aliases.Written("home/one/state");
+        Assert.Equal(1, aliases.Lookup("home/one/state", out known));
+        Assert.True(known);
+        Assert.Equal(2, aliases.Lookup("home/two/state", out _));
+        Assert.Equal(0, aliases.Lookup("home/three/state", out _));
+    }
 }
