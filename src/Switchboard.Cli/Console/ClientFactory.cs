@@ -19,9 +19,23 @@ internal static class ClientFactory
             ClientId = $"{clientIdPrefix}-{Environment.ProcessId}-{Random.Shared.Next(1000, 9999)}",
             KeepAlive = TimeSpan.FromSeconds(15),
             ConnectTimeout = TimeSpan.FromSeconds(5),
+            // The connection settings a command needs against a real broker (TLS with a private CA, credentials).
+            TlsCaFile = Variable(OptionKeys.TlsCaFile),
+            TlsCertFile = Variable(OptionKeys.TlsCertFile),
+            TlsKeyFile = Variable(OptionKeys.TlsKeyFile),
+            TlsInsecure = Variable(OptionKeys.TlsInsecure) is { } insecure && insecure.Trim().ToLowerInvariant() is "true" or "1" or "yes" or "on",
+            Username = Variable(OptionKeys.Username),
+            Password = Variable(OptionKeys.Password),
         };
+        if (Variable(OptionKeys.Protocol) is "3.1.1" or "311" or "4")
+        {
+            options.Protocol = MqttProtocol.V311;
+        }
+
         return options;
     }
+
+    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
     public static ILoggerFactory Logging(bool verbose) => LoggerFactory.Create(b =>
     {

@@ -97,7 +97,8 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
     /// <summary>Opens the transport, sends CONNECT and waits for the CONNACK; the read loop runs from then on.</summary>
     public async Task<ConnAckPacket> ConnectAsync(ConnectPacket connect, CancellationToken cancellationToken)
     {
-        var stream = new CoalescingStream(await _settings.OpenTransport(_settings, cancellationToken).ConfigureAwait(false));
+        var transport = await _settings.OpenTransport(_settings, cancellationToken).ConfigureAwait(false);
+        var stream = new CoalescingStream(transport);
         lock (_lock)
         {
             if (!IsAlive)
@@ -112,9 +113,19 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
         _reader = new PacketReader(stream, this, MaximumIncomingPacketSize);
         var buffer = new ArrayBufferWriter<byte>(256);
         ControlPacketEncoder.WriteConnect(buffer, connect);
-        await stream.WritePacketAsync(buffer.WrittenSpan, default).ConfigureAwait(false);
-        _ = Task.Run(ReadLoopAsync, CancellationToken.None);
-        var connAck = await _connAck.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ConnAckPacket connAck;
+        try
+        {
+            await stream.WritePacketAsync(buffer.WrittenSpan, default).ConfigureAwait(false);
+            _ = Task.Run(ReadLoopAsync, CancellationToken.None);
+            connAck = await _connAck.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_settings.Endpoint.UseTls && ex is not OperationCanceledException && TransportConnector.IsClientCertificateRequired(_settings, transport, ex))
+        {
+            // TLS 1.3: the broker's refusal of a missing client certificate arrives after the handshake.
+            throw TransportConnector.ClientCertificateRequired(_settings, ex);
+        }
+
         ConnAck = connAck;
         return connAck;
     }
@@ -395,6 +406,12 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
         if (!ControlPacketDecoder.TryDecodeAck(firstByte, body, Protocol, out var ack, out var error))
         {
             throw new MqttProtocolViolationException($"The broker sent a malformed acknowledgement: {error}");
+        }
+
+        if (!IsAlive)
+        {
+            // The pump is taking this connection's messages back for a resend; a late acknowledgement must not race it.
+            return ValueTask.CompletedTask;
         }
 
         if (_state.Ids.Get(ack.PacketId) is not OutgoingMessage message)

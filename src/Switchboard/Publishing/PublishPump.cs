@@ -406,8 +406,11 @@ internal sealed class PublishPump : IPublishAcknowledgements
     /// <summary>The broker's PUBACK or PUBCOMP (or a refusing PUBREC) for a publish of ours, on the receive path.</summary>
     public void OnCompleted(OutgoingMessage message, byte reasonCode, string? reasonString)
     {
+        // Only a message still in flight frees a slot: one already taken back for a resend belongs to a window that
+        // is being discarded, and releasing the next session's window would overrun the broker's receive-maximum.
         if (TryRemove(message))
         {
+            Volatile.Read(ref _window)?.Release();
             Acknowledged?.Invoke(message);
             if (reasonCode < 0x80)
             {
@@ -419,8 +422,6 @@ internal sealed class PublishPump : IPublishAcknowledgements
                 Fail(message, ExceptionFactory.PublishRefused(message.Topic, reasonCode, reasonString));
             }
         }
-
-        Volatile.Read(ref _window)?.Release();
     }
 
     private void Remove(OutgoingMessage message) => TryRemove(message);

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Switchboard;
@@ -39,10 +40,16 @@ internal static class TransportConnector
             return stream;
         }
 
-        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        var (options, verification) = CreateTlsOptions(settings);
+        var tls = new VerifiedSslStream(stream, verification);
         try
         {
-            await tls.AuthenticateAsClientAsync(CreateTlsOptions(settings), cancellationToken).ConfigureAwait(false);
+            await tls.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw HandshakeFailed(settings, verification, ex);
         }
         catch
         {
@@ -59,9 +66,10 @@ internal static class TransportConnector
         socket.Options.AddSubProtocol("mqtt");
         // MQTT has its own keep-alive; WebSocket pings would only add traffic.
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        TlsVerification? verification = null;
         if (settings.Endpoint.UseTls)
         {
-            var tls = CreateTlsOptions(settings);
+            (var tls, verification) = CreateTlsOptions(settings);
             if (tls.ClientCertificates is { } certificates)
             {
                 socket.Options.ClientCertificates = certificates;
@@ -74,6 +82,11 @@ internal static class TransportConnector
         {
             await socket.ConnectAsync(new Uri(settings.Endpoint.WebSocketUri), cancellationToken).ConfigureAwait(false);
         }
+        catch (WebSocketException ex) when (settings.Endpoint.UseTls && FindTlsFailure(ex) is not null)
+        {
+            socket.Dispose();
+            throw HandshakeFailed(settings, verification, FindTlsFailure(ex)!);
+        }
         catch
         {
             socket.Dispose();
@@ -84,7 +97,7 @@ internal static class TransportConnector
     }
 
     /// <summary>The TLS settings of a connection: host name, trust (system or CA file), client certificate.</summary>
-    public static SslClientAuthenticationOptions CreateTlsOptions(ClientSettings settings)
+    public static (SslClientAuthenticationOptions Options, TlsVerification? Verification) CreateTlsOptions(ClientSettings settings)
     {
         var options = settings.Options;
         var tls = new SslClientAuthenticationOptions
@@ -96,38 +109,101 @@ internal static class TransportConnector
 
         if (options.TlsCertFile is not null && options.TlsKeyFile is not null)
         {
-            var certificate = X509Certificate2.CreateFromPemFile(options.TlsCertFile, options.TlsKeyFile);
-            tls.ClientCertificates = [certificate];
+            try
+            {
+                tls.ClientCertificates = [X509Certificate2.CreateFromPemFile(options.TlsCertFile, options.TlsKeyFile)];
+            }
+            catch (CryptographicException ex)
+            {
+                throw new MqttConnectionException($"The client certificate cannot be used: {OptionKeys.TlsKeyFile}='{options.TlsKeyFile}' does not hold the private key of the certificate in {OptionKeys.TlsCertFile}='{options.TlsCertFile}', or one of them is not PEM ({ex.Message}).", 0, isFatal: true, ex);
+            }
         }
 
-        if (options.TlsInsecure)
-        {
-            tls.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        }
-        else if (options.TlsCaFile is not null)
-        {
-            var trust = new X509Certificate2Collection();
-            trust.ImportFromPemFile(options.TlsCaFile);
-            tls.RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, trust);
-        }
+        var verification = new TlsVerification(settings.Endpoint.Host, options.TlsInsecure ? null : options.TlsCaFile);
+        tls.RemoteCertificateValidationCallback = options.TlsInsecure
+            ? static (_, _, _, _) => true
+            : (_, certificate, chain, errors) => verification.Validate(certificate, chain, errors);
 
-        return tls;
+        // Called when the broker asks for a client certificate: remembered, so that a broker hanging up right after
+        // the handshake (TLS 1.3 sends that refusal after it) can be named as wanting one.
+        tls.LocalCertificateSelectionCallback = (_, _, certificates, _, _) =>
+        {
+            verification.ClientCertificateRequested = true;
+            return certificates is { Count: > 0 } ? certificates[0] : null!;
+        };
+        return (tls, verification);
     }
 
-    // The chain is built against the CA file alone (not the system store); the host name is still checked. Private
-    // CAs rarely publish revocation lists, and an online check can hang on a closed network, so revocation is not.
-    private static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection trust)
+    /// <summary>Names the cause of a failed handshake; every one of them is fatal (retrying cannot fix a certificate).</summary>
+    private static MqttConnectionException HandshakeFailed(ClientSettings settings, TlsVerification? verification, Exception error)
     {
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
+        var endpoint = settings.Endpoint;
+        if (verification?.Refusal is { } refusal)
         {
-            return false;
+            return new MqttConnectionException($"The TLS handshake with {endpoint} failed: the broker's certificate was refused: {refusal}.", 0, isFatal: true, error);
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trust);
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
+        var text = Messages(error);
+        if (text.Contains("certificate required", StringComparison.OrdinalIgnoreCase) || text.Contains("peer did not return a certificate", StringComparison.OrdinalIgnoreCase))
+        {
+            return ClientCertificateRequired(settings, error);
+        }
+
+        if (text.Contains("unknown ca", StringComparison.OrdinalIgnoreCase) || text.Contains("bad certificate", StringComparison.OrdinalIgnoreCase) || text.Contains("certificate unknown", StringComparison.OrdinalIgnoreCase))
+        {
+            return new MqttConnectionException($"The TLS handshake with {endpoint} failed: the broker refused this client's certificate ({OptionKeys.TlsCertFile}='{settings.Options.TlsCertFile}'): it is not signed by a CA the broker trusts. ({Root(error).Message})", 0, isFatal: true, error);
+        }
+
+        return error is AuthenticationException
+            ? new MqttConnectionException($"The TLS handshake with {endpoint} failed: {Root(error).Message}", 0, isFatal: true, error)
+            : new MqttConnectionException($"The TLS handshake with {endpoint} failed: the connection closed during the handshake ({Root(error).Message}); is that port a TLS listener?", 0, isFatal: false, error);
+    }
+
+    /// <summary>The broker ended the TLS connection because this client sent no certificate (fatal).</summary>
+    public static MqttConnectionException ClientCertificateRequired(ClientSettings settings, Exception error) =>
+        new($"The TLS handshake with {settings.Endpoint} failed: the broker requires a client certificate{(settings.Options.TlsCertFile is null ? $"; set {OptionKeys.TlsCertFile} and {OptionKeys.TlsKeyFile}" : $" and did not accept the one in {OptionKeys.TlsCertFile}='{settings.Options.TlsCertFile}' (is it signed by a CA the broker trusts?)")}. ({Root(error).Message})", 0, isFatal: true, error);
+
+    /// <summary>True when a connection that failed before CONNACK did so because the broker wants a client certificate:
+    /// a TLS alert saying so, or a broker that asked for one during the handshake and hung up right after it.</summary>
+    public static bool IsClientCertificateRequired(ClientSettings settings, Stream? transport, Exception error)
+    {
+        var text = Messages(error);
+        return text.Contains("certificate required", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("peer did not return a certificate", StringComparison.OrdinalIgnoreCase)
+            || transport is VerifiedSslStream { Verification.ClientCertificateRequested: true };
+    }
+
+    private static Exception? FindTlsFailure(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is AuthenticationException)
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Messages(Exception error)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            text.Append(e.Message).Append(' ');
+        }
+
+        return text.ToString();
+    }
+
+    private static Exception Root(Exception error)
+    {
+        while (error.InnerException is not null)
+        {
+            error = error.InnerException;
+        }
+
+        return error;
     }
 }
