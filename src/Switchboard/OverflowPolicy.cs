@@ -9,6 +9,10 @@ public enum OverflowPolicy
     /// <summary>Refuse the new message: <c>Post</c> returns false, <c>PublishAsync</c> throws <see cref="MessageDroppedException"/>.</summary>
     DropNewest,
 
-    /// <summary><c>PublishAsync</c> waits for room; <c>Post</c>, which never blocks, refuses the message.</summary>
+    /// <summary>
+    /// <c>PublishAsync</c> waits for room; waiting calls are accepted strictly in arrival order, each in the same step
+    /// that frees its slot, so nothing published or posted later overtakes them. <c>Post</c>, which never blocks,
+    /// refuses the message (returns false, counted) when the queue is full or while any <c>PublishAsync</c> waits.
+    /// </summary>
     Wait,
 }

@@ -8,7 +8,8 @@ public sealed partial class SwitchboardClient
     /// <summary>
     /// Publishes and completes when the broker acknowledges (QoS 1/2) or the message is written (QoS 0). While the
     /// connection is down the message waits in the queue and is sent after the reconnect; cancelling only stops the
-    /// wait. Fails with <see cref="MqttPublishException"/> when the broker refuses it, with
+    /// wait. When the queue is full under <see cref="OverflowPolicy.Wait"/> the call waits for room behind earlier
+    /// waiting calls and is accepted in arrival order, ahead of anything published or posted after it. Fails with <see cref="MqttPublishException"/> when the broker refuses it, with
     /// <see cref="MessageDroppedException"/> when the overflow policy drops it.
     /// </summary>
     /// <param name="topic">Topic name (no wildcards).</param>
@@ -42,9 +43,10 @@ public sealed partial class SwitchboardClient
         PublishAsync(topic, Encoding.UTF8.GetBytes(payload ?? throw new ArgumentNullException(nameof(payload))), qos, retain, cancellationToken);
 
     /// <summary>
-    /// Queues a message and returns at once; never blocks. False when the queue is full and the overflow policy
-    /// refused it (drop-newest, or wait — <c>Post</c> cannot wait), or when the client has faulted or been shut down;
-    /// each refusal is counted. Invalid topics and QoS throw.
+    /// Queues a message and returns at once; never blocks. False when the overflow policy refused it — drop-newest
+    /// with the queue full; wait with the queue full or while any <c>PublishAsync</c> waits for room (<c>Post</c>
+    /// cannot wait, and must not go ahead of a message that waits) — or when the client has faulted or been shut
+    /// down; each refusal is counted. Invalid topics and QoS throw.
     /// </summary>
     /// <param name="topic">Topic name (no wildcards).</param>
     /// <param name="payload">Payload; the memory must not change until the message is sent.</param>
@@ -83,8 +85,8 @@ public sealed partial class SwitchboardClient
 
     /// <summary>
     /// Queues <paramref name="data"/> in an envelope and returns at once, like <see cref="Post(string, ReadOnlyMemory{byte}, Qos, bool)"/>:
-    /// never blocks; false when the overflow policy refused it or the client has faulted or been shut down (each
-    /// refusal is counted).
+    /// never blocks; false when the overflow policy refused it (under wait: the queue is full or a <c>PublishAsync</c>
+    /// waits for room) or the client has faulted or been shut down (each refusal is counted).
     /// Invalid topics, types and QoS throw, as does data that does not serialize to a JSON object. A fresh envelope id
     /// is written straight into the payload, so the call allocates only the payload and its queue entry.
     /// </summary>

@@ -24,8 +24,9 @@ public sealed partial class SwitchboardClient
 
     /// <summary>
     /// Adds a handler for envelopes on <paramref name="filter"/>, with <c>data</c> deserialized to <typeparamref name="T"/>.
-    /// Payloads that are not valid envelopes are counted (<see cref="SwitchboardStats.MalformedEnvelopes"/>), logged
-    /// and skipped.
+    /// Payloads that are not valid envelopes, whatever their bytes (invalid JSON or UTF-8 in any field, data that does
+    /// not fit <typeparamref name="T"/>), are counted (<see cref="SwitchboardStats.MalformedEnvelopes"/>), logged and
+    /// skipped, and their messages acknowledged: they never reach the handler and never count as handler errors.
     /// </summary>
     public Task<Subscription> SubscribeEventsAsync<T>(string filter, EnvelopeHandler<T> handler, Qos qos = Qos.AtLeastOnce, CancellationToken cancellationToken = default) =>
         SubscribeEventsAsync(filter, handler, TypeInfo<T>(), qos, cancellationToken);

@@ -77,7 +77,10 @@ internal sealed class DedupeCache
         }
     }
 
-    /// <summary>Builds the dedupe key of an envelope payload; false for anything that is not an envelope.</summary>
+    /// <summary>
+    /// Builds the dedupe key of an envelope payload; false for anything that is not an envelope, or whose data cannot
+    /// be read as text (such a message is never a duplicate; a typed handler finds it malformed). Never throws.
+    /// </summary>
     public static bool TryGetKey(ReadOnlySpan<byte> payload, out string key)
     {
         key = string.Empty;
@@ -86,16 +89,25 @@ internal sealed class DedupeCache
             return false;
         }
 
-        var data = payload.Slice(header.DataStart, header.DataLength);
-        using var doc = JsonDocument.Parse(data.ToArray());
-        if (doc.RootElement.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var n))
+        try
         {
-            key = string.Create(CultureInfo.InvariantCulture, $"{header.Type}|{header.Id}|seq={n}");
+            var data = payload.Slice(header.DataStart, header.DataLength);
+            using var doc = JsonDocument.Parse(data.ToArray());
+            if (doc.RootElement.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var n))
+            {
+                key = string.Create(CultureInfo.InvariantCulture, $"{header.Type}|{header.Id}|seq={n}");
+                return true;
+            }
+
+            key = $"{header.Type}|{header.Id}|hash={StableHash(doc.RootElement)}";
             return true;
         }
-
-        key = $"{header.Type}|{header.Id}|hash={StableHash(doc.RootElement)}";
-        return true;
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // Invalid UTF-8 or a lone surrogate in a key or string of data: the reader checked the structure only.
+            key = string.Empty;
+            return false;
+        }
     }
 
     /// <summary>SHA-256 of the data written with sorted keys, so key order on the wire doesn't matter.</summary>

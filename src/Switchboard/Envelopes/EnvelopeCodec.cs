@@ -84,7 +84,8 @@ internal static class EnvelopeCodec
         }
     }
 
-    /// <summary>Reads the envelope header and the raw bytes of <c>data</c>; false with a reason when the payload is not an envelope.</summary>
+    /// <summary>Reads the envelope header and the raw bytes of <c>data</c>; false with a reason when the payload is not an
+    /// envelope. Never throws, whatever the bytes.</summary>
     public static bool TryReadHeader(ReadOnlySpan<byte> payload, out EnvelopeHeader header, out string? error)
     {
         header = default;
@@ -164,6 +165,12 @@ internal static class EnvelopeCodec
             error = ex.Message;
             return false;
         }
+        catch (InvalidOperationException ex)
+        {
+            // Not expected past ReadString's own checks; whatever the reader refuses, the payload is malformed.
+            error = $"unreadable JSON ({ex.Message})";
+            return false;
+        }
 
         if (id is null || type is null || dataStart < 0)
         {
@@ -175,7 +182,8 @@ internal static class EnvelopeCodec
         return true;
     }
 
-    /// <summary>Decodes an envelope with its data; false with a reason when it is malformed.</summary>
+    /// <summary>Decodes an envelope with its data; false with a reason when it is malformed. Never throws, whatever the
+    /// bytes: a payload that cannot be read is malformed, so its message is acknowledged rather than withheld.</summary>
     public static bool TryDecode<T>(ReadOnlyMemory<byte> payload, JsonTypeInfo<T> typeInfo, out Envelope<T>? envelope, out string? error)
     {
         envelope = null;
@@ -194,8 +202,10 @@ internal static class EnvelopeCodec
             error = $"'data' does not fit {typeof(T).Name}: {ex.Message}";
             return false;
         }
-        catch (NotSupportedException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Invalid UTF-8 or lone surrogates in a string the type reads, a type the options cannot read, or a
+            // converter of the caller's that throws on this payload: it does not fit, so it is malformed, not a crash.
             error = $"'data' cannot be read as {typeof(T).Name}: {ex.Message}";
             return false;
         }
@@ -210,9 +220,24 @@ internal static class EnvelopeCodec
         return true;
     }
 
-    private static string ReadString(ref Utf8JsonReader reader, string name, RecentString? recent = null) =>
-        reader.TokenType != JsonTokenType.String ? throw new FormatException($"'{name}' is not a string")
-        : recent is null ? reader.GetString()! : recent.Read(ref reader);
+    /// <summary>The string value of a header field; <see cref="FormatException"/> when it is not a string or not text
+    /// (invalid UTF-8, or an escaped lone surrogate), which the reader itself does not check until asked for the value.</summary>
+    private static string ReadString(ref Utf8JsonReader reader, string name, RecentString? recent = null)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new FormatException($"'{name}' is not a string");
+        }
+
+        try
+        {
+            return recent is null ? reader.GetString()! : recent.Read(ref reader);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new FormatException($"'{name}' is not valid UTF-8 text ({ex.Message})", ex);
+        }
+    }
 
     private static string Truncate(ReadOnlySpan<byte> json)
     {

@@ -3,9 +3,11 @@ namespace Switchboard;
 /// <summary>
 /// The bounded queue between callers and the publish pump. Full-mode is the <see cref="OverflowPolicy"/>; dropped
 /// messages are failed and counted outside the lock. Messages returned from an interrupted connection go back to
-/// the front, in acceptance order, regardless of capacity: they were already accepted. Under the wait policy a slot
-/// that frees up is handed to the longest-waiting writer (reserved for it), so neither <c>Post</c> nor a newer writer
-/// can take it first: waiting writers are served in order and never starve.
+/// the front, in acceptance order, regardless of capacity: they were already accepted. Under the wait policy writers
+/// wait in one line, in arrival order, and a slot that frees up is filled with the message of the longest-waiting one
+/// in the same lock section that freed it; a newer writer queues behind the line and <c>Post</c> is refused while
+/// the line is not empty. So nothing accepted later goes ahead of a waiting message, and waiters never starve.
+/// Invariant: writers wait only while the queue is full.
 /// </summary>
 internal sealed class OutgoingQueue
 {
@@ -14,7 +16,7 @@ internal sealed class OutgoingQueue
 
     private readonly Lock _lock = new();
     private readonly MessageDeque _items = new();
-    private readonly Queue<TaskCompletionSource> _waitingWriters = new();
+    private readonly LinkedList<WaitingWriter> _waiting = new();
     private readonly int _capacity;
     private readonly OverflowPolicy _policy;
     private readonly Action<OutgoingMessage> _onDropped;
@@ -22,9 +24,6 @@ internal sealed class OutgoingQueue
     private readonly ReaderWakeup _reader;
     private long _sequence;
     private Func<Exception>? _closedError;
-
-    // Slots handed to woken writers that have not yet enqueued: they count as taken.
-    private int _reserved;
 
     /// <param name="capacity">Most messages queued (messages put back after a lost connection may exceed it).</param>
     /// <param name="policy">What a full queue does.</param>
@@ -55,7 +54,10 @@ internal sealed class OutgoingQueue
 
     public OverflowPolicy Policy => _policy;
 
-    /// <summary>Accepts without waiting. False when the policy refused it (drop-newest, or wait-mode when full).</summary>
+    /// <summary>
+    /// Accepts without waiting (<c>Post</c>). False when the policy refused it: drop-newest when full; wait when full
+    /// or while any writer waits for room, since a message that arrives after a waiting one must not go ahead of it.
+    /// </summary>
     public bool TryEnqueue(OutgoingMessage message)
     {
         OutgoingMessage? evicted = null;
@@ -63,8 +65,8 @@ internal sealed class OutgoingQueue
         lock (_lock)
         {
             ThrowIfClosed();
-            var full = _items.Count + _reserved >= _capacity;
-            if (full && _policy != OverflowPolicy.DropOldest)
+            var full = _items.Count >= _capacity;
+            if (_waiting.Count > 0 || (full && _policy != OverflowPolicy.DropOldest))
             {
                 return false;
             }
@@ -89,7 +91,11 @@ internal sealed class OutgoingQueue
         return true;
     }
 
-    /// <summary>Accepts, waiting for room when the policy is <see cref="OverflowPolicy.Wait"/>.</summary>
+    /// <summary>
+    /// Accepts, waiting for room when the policy is <see cref="OverflowPolicy.Wait"/>: behind every writer already
+    /// waiting, and queued by whoever frees the slot, so nothing can come between. True once accepted (even if the
+    /// token fired after that); cancellation before that throws and leaves nothing queued.
+    /// </summary>
     public async ValueTask<bool> EnqueueAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         if (_policy != OverflowPolicy.Wait)
@@ -97,69 +103,52 @@ internal sealed class OutgoingQueue
             return TryEnqueue(message);
         }
 
-        TaskCompletionSource waiter;
-        bool roomNow;
+        WaitingWriter waiter;
+        ReaderWakeup.Parked reader;
         lock (_lock)
         {
             ThrowIfClosed();
-            if (_waitingWriters.Count == 0 && _items.Count + _reserved < _capacity)
+            if (_waiting.Count == 0 && _items.Count < _capacity)
             {
                 EnqueueLocked(message);
+                reader = _reader.Take();
                 waiter = null!;
-                roomNow = true;
             }
             else
             {
-                // Behind whoever waits already. If there is room (the writers ahead were cancelled), hand it out now.
-                waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waitingWriters.Enqueue(waiter);
-                roomNow = false;
+                cancellationToken.ThrowIfCancellationRequested();
+                waiter = new WaitingWriter(message);
+                waiter.Node = _waiting.AddLast(waiter);
+                reader = default;
             }
         }
 
-        if (roomNow)
+        if (waiter is null)
         {
-            WakeReader();
+            ReaderWakeup.Wake(reader);
             return true;
         }
 
-        WakeWriter();
         try
         {
             await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
-        {
-            // Mark this waiter dead so WakeWriter skips it; if a slot was already handed to it, pass it on, or a live
-            // writer would wait for room that exists.
-            if (!waiter.TrySetCanceled(cancellationToken))
-            {
-                ReleaseReservation();
-                WakeWriter();
-            }
-
-            throw;
-        }
-
-        // Woken: a slot is reserved for this writer (unless the queue was closed meanwhile).
-        try
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             lock (_lock)
             {
-                ThrowIfClosed();
-                _reserved--;
-                EnqueueLocked(message);
+                // Still waiting: it leaves the line and was never accepted. Otherwise it was already given a slot (or
+                // refused by a closing queue), and that outcome, about to be signalled, stands.
+                if (waiter.Node.List is not null)
+                {
+                    _waiting.Remove(waiter.Node);
+                    throw;
+                }
             }
         }
-        catch (Exception)
-        {
-            // Not accepted (closed, or the disk refused it): the slot goes to the next writer.
-            WakeWriter();
-            throw;
-        }
 
-        WakeReader();
-        return true;
+        // Accepted (true), or failed with the closed queue's or the disk's error.
+        return await waiter.Task.ConfigureAwait(false);
     }
 
     /// <summary>Queues messages recovered from the durable outbox ahead of everything, ignoring capacity.</summary>
@@ -207,49 +196,62 @@ internal sealed class OutgoingQueue
 
     public bool TryDequeue(out OutgoingMessage message)
     {
+        List<(WaitingWriter Writer, Exception? Error)>? admitted = null;
         lock (_lock)
         {
             if (!_items.TryRemoveFirst(out message))
             {
                 return false;
             }
+
+            AdmitWaitingLocked(ref admitted);
         }
 
-        WakeWriter();
+        Signal(admitted);
         return true;
     }
 
-    /// <summary>Hands a free slot, if there is one, to the first writer still waiting (cancelled ones are skipped).</summary>
-    private void WakeWriter()
+    /// <summary>
+    /// Queues the messages of the longest-waiting writers while there is room, in the same lock section that freed
+    /// it, so no newer writer or <c>Post</c> can take the slot first. Their callers are told afterwards, outside it.
+    /// </summary>
+    private void AdmitWaitingLocked(ref List<(WaitingWriter Writer, Exception? Error)>? admitted)
     {
-        while (true)
+        while (_closedError is null && _items.Count < _capacity && _waiting.First is { } first)
         {
-            TaskCompletionSource? writer = null;
-            lock (_lock)
+            _waiting.RemoveFirst();
+            Exception? error = null;
+            try
             {
-                if (_closedError is not null || _items.Count + _reserved >= _capacity)
-                {
-                    return;
-                }
-
-                while (_waitingWriters.TryDequeue(out var candidate))
-                {
-                    if (!candidate.Task.IsCompleted)
-                    {
-                        writer = candidate;
-                        _reserved++;
-                        break;
-                    }
-                }
+                EnqueueLocked(first.Value.Message);
+            }
+            catch (Exception ex)
+            {
+                // The disk refused it: that writer is told, and the slot goes to the next one.
+                error = ex;
             }
 
-            if (writer is null || writer.TrySetResult())
-            {
-                return;
-            }
+            (admitted ??= []).Add((first.Value, error));
+        }
+    }
 
-            // That writer was cancelled in the meantime: take its reservation back and try the next one.
-            ReleaseReservation();
+    private static void Signal(List<(WaitingWriter Writer, Exception? Error)>? admitted)
+    {
+        if (admitted is null)
+        {
+            return;
+        }
+
+        foreach (var (writer, error) in admitted)
+        {
+            if (error is null)
+            {
+                writer.TrySetResult(true);
+            }
+            else
+            {
+                writer.TrySetException(error);
+            }
         }
     }
 
@@ -271,28 +273,6 @@ internal sealed class OutgoingQueue
     {
         message.Sequence = ++_sequence;
         _items.AddLast(message);
-    }
-
-    private void ReleaseReservation()
-    {
-        lock (_lock)
-        {
-            if (_reserved > 0)
-            {
-                _reserved--;
-            }
-        }
-    }
-
-    private void WakeReader()
-    {
-        ReaderWakeup.Parked reader;
-        lock (_lock)
-        {
-            reader = _reader.Take();
-        }
-
-        ReaderWakeup.Wake(reader);
     }
 
     /// <summary>True once after <see cref="WaitToReadAsync"/> completed on a writer's thread (see <see cref="ReaderWakeup"/>);
@@ -318,20 +298,22 @@ internal sealed class OutgoingQueue
     public List<OutgoingMessage> Close(Func<Exception> error)
     {
         List<OutgoingMessage> remaining;
-        TaskCompletionSource[] writers;
+        WaitingWriter[] writers;
+        Func<Exception> refusal;
         lock (_lock)
         {
             _closedError ??= error;
+            refusal = _closedError;
             remaining = _items.ToList();
             _items.Clear();
-            writers = [.. _waitingWriters];
-            _waitingWriters.Clear();
-            _reserved = 0;
+            writers = [.. _waiting];
+            _waiting.Clear();
         }
 
+        // Each waiting writer learns the queue is closed instead of hanging; its message was never accepted.
         foreach (var writer in writers)
         {
-            writer.TrySetResult();
+            writer.TrySetException(refusal());
         }
 
         return remaining;
@@ -343,5 +325,14 @@ internal sealed class OutgoingQueue
         {
             throw _closedError();
         }
+    }
+
+    /// <summary>A writer waiting for room, with its message; completed (true, or the refusal) once it is decided.</summary>
+    private sealed class WaitingWriter(OutgoingMessage message) : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public OutgoingMessage Message { get; } = message;
+
+        /// <summary>Its place in the line; detached (<c>List</c> null) once it has been given a slot or refused.</summary>
+        public LinkedListNode<WaitingWriter> Node { get; set; } = null!;
     }
 }

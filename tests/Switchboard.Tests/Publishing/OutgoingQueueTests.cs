@@ -374,6 +374,26 @@ public sealed class OutgoingQueueTests
     }
 
     [Fact]
+    public async Task A_freed_slot_is_filled_with_the_waiting_message_before_anyone_else_can_enqueue()
+    {
+        var queue = new OutgoingQueue(2, OverflowPolicy.Wait, _ => Assert.Fail("wait mode drops nothing"));
+        Assert.True(queue.TryEnqueue(Msg("a")));
+        Assert.True(queue.TryEnqueue(Msg("b")));
+        var waiting = queue.EnqueueAsync(Msg("waiting"), CancellationToken.None).AsTask();
+
+        // The slot is filled in the same step that frees it, not merely promised to a writer that has yet to resume.
+        Assert.True(queue.TryDequeue(out _));
+        Assert.Equal(2, queue.Count);
+
+        // A second free slot, before the waiting writer has even been told: a newcomer still goes behind it.
+        Assert.True(queue.TryDequeue(out _));
+        var newer = queue.EnqueueAsync(Msg("newer"), CancellationToken.None).AsTask();
+        Assert.True(await waiting.WaitAsync(Timeout));
+        Assert.True(await newer.WaitAsync(Timeout));
+        Assert.Equal(["waiting", "newer"], Drain(queue));
+    }
+
+    [Fact]
     public async Task Writers_are_served_in_the_order_they_started_waiting_even_against_newcomers()
     {
         var queue = new OutgoingQueue(1, OverflowPolicy.Wait, _ => Assert.Fail("wait mode drops nothing"));
