@@ -57,7 +57,11 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         }
 
         _dedupe = o.DedupeTtl > TimeSpan.Zero ? new DedupeCache(o.DedupeTtl, o.DedupeMaxEntries, _time) : null;
-        _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession, _stopping.Token, _time);
+        _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession, _stopping.Token, _time, o.MaxRedeliveries)
+        {
+            Poisoned = OnPoisoned,
+            WindowStalled = (session, withheld) => session.MarkLost(ExceptionFactory.WindowStalled(_settings.Endpoint, withheld)),
+        };
         _session = new SessionState(o.MaxInflight);
         var callbacks = new SupervisorCallbacks
         {
@@ -136,6 +140,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         Resent = Volatile.Read(ref _counters.Resent),
         HandlerErrors = Volatile.Read(ref _counters.HandlerErrors),
         MalformedEnvelopes = Volatile.Read(ref _counters.MalformedEnvelopes),
+        PoisonMessages = Volatile.Read(ref _counters.PoisonMessages),
         IncomingQueued = _dispatcher.Count,
         SessionsLost = Volatile.Read(ref _counters.SessionsLost),
         LastError = _counters.LastError,
@@ -205,6 +210,34 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             catch (ChannelClosedException)
             {
             }
+        }
+    }
+
+    /// <summary>A message acknowledged as poison goes to the dead-letter topic, when there is one (never blocks).</summary>
+    private void OnPoisoned(MqttMessage message, int attempts, Exception error)
+    {
+        if (_settings.Options.DeadLetterTopic is not { } topic)
+        {
+            return;
+        }
+
+        string payload;
+        var encoding = "utf-8";
+        try
+        {
+            payload = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(message.Payload.Span);
+        }
+        catch (ArgumentException)
+        {
+            payload = Convert.ToBase64String(message.Payload.Span);
+            encoding = "base64";
+        }
+
+        var letter = new DeadLetter(message.Topic, attempts, error.Message, payload, encoding);
+        var body = EnvelopeCodec.EncodeWithNewId("switchboard.dead_letter", UnixNow(), _settings.SourceName, letter, SwitchboardJsonContext.Default.DeadLetter);
+        if (!_queue.TryEnqueue(new OutgoingMessage(topic, body, Qos.AtLeastOnce, retain: false, awaited: false) { ContentType = "application/json" }))
+        {
+            Log.DeadLetterFailed(_logger, message.Topic, topic);
         }
     }
 

@@ -36,6 +36,9 @@ public sealed record SwitchboardStats
     /// <summary>Incoming payloads on envelope subscriptions that were not valid envelopes.</summary>
     public long MalformedEnvelopes { get; init; }
 
+    /// <summary>Messages whose handler kept failing, acknowledged as poison after <see cref="SwitchboardOptions.MaxRedeliveries"/>.</summary>
+    public long PoisonMessages { get; init; }
+
     /// <summary>Messages waiting in the incoming queue for their handlers.</summary>
     public int IncomingQueued { get; init; }
 

@@ -51,6 +51,10 @@ public static class OptionKeys
     public const string MaxInflight = "MQTT_MAX_INFLIGHT";
     /// <summary>Incoming queue capacity.</summary>
     public const string IncomingQueueCapacity = "MQTT_INCOMING_QUEUE_CAPACITY";
+    /// <summary>Redeliveries of a message whose handler fails before it is acknowledged as poison.</summary>
+    public const string MaxRedeliveries = "MQTT_MAX_REDELIVERIES";
+    /// <summary>Topic poison messages are republished to.</summary>
+    public const string DeadLetterTopic = "MQTT_DEAD_LETTER_TOPIC";
     /// <summary>Drain timeout seconds.</summary>
     public const string DrainTimeout = "MQTT_DRAIN_TIMEOUT";
     /// <summary>Request timeout seconds.</summary>

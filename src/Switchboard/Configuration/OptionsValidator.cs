@@ -46,6 +46,18 @@ internal static class OptionsValidator
         Count(nameof(options.QueueCapacity), OptionKeys.QueueCapacity, options.QueueCapacity, 1, 10_000_000);
         Count(nameof(options.MaxInflight), OptionKeys.MaxInflight, options.MaxInflight, 1, 65535);
         Count(nameof(options.IncomingQueueCapacity), OptionKeys.IncomingQueueCapacity, options.IncomingQueueCapacity, 1, 65535);
+        Count(nameof(options.MaxRedeliveries), OptionKeys.MaxRedeliveries, options.MaxRedeliveries, 0, 1000);
+        if (options.DeadLetterTopic is not null)
+        {
+            try
+            {
+                Topics.ValidateTopicName(options.DeadLetterTopic, nameof(options.DeadLetterTopic));
+            }
+            catch (ArgumentException ex)
+            {
+                Fail(nameof(options.DeadLetterTopic), OptionKeys.DeadLetterTopic, options.DeadLetterTopic, $"is not a topic a message can be published to: {ex.Message}");
+            }
+        }
         if (!Enum.IsDefined(options.OverflowPolicy))
         {
             Fail(nameof(options.OverflowPolicy), OptionKeys.OverflowPolicy, options.OverflowPolicy.ToString(), "must be Wait, DropOldest or DropNewest");

@@ -81,6 +81,8 @@ public sealed partial class SwitchboardOptions
         SetInt(OptionKeys.QueueCapacity, v => options.QueueCapacity = v);
         SetInt(OptionKeys.MaxInflight, v => options.MaxInflight = v);
         SetInt(OptionKeys.IncomingQueueCapacity, v => options.IncomingQueueCapacity = v);
+        SetInt(OptionKeys.MaxRedeliveries, v => options.MaxRedeliveries = v);
+        options.DeadLetterTopic = Get(OptionKeys.DeadLetterTopic) ?? options.DeadLetterTopic;
 
         OptionsValidator.Validate(options);
         return options;

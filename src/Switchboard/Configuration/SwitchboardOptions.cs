@@ -101,6 +101,15 @@ public sealed partial class SwitchboardOptions
     /// backpressure. Also sent to the broker as the MQTT 5 receive-maximum. Env: <c>MQTT_INCOMING_QUEUE_CAPACITY</c>.</summary>
     public int IncomingQueueCapacity { get; set; } = 1_000;
 
+    /// <summary>With a persistent session, how many times a QoS ≥ 1 message whose handler throws is left
+    /// unacknowledged for the broker to redeliver; the next failure acknowledges it as poison (counted, logged, and
+    /// republished to <see cref="DeadLetterTopic"/> when set). 0 = never withheld. Env: <c>MQTT_MAX_REDELIVERIES</c>.</summary>
+    public int MaxRedeliveries { get; set; } = 3;
+
+    /// <summary>Where poison messages are republished (an envelope of type <c>switchboard.dead_letter</c> with the
+    /// topic, the payload, the attempts and the last error); none by default. Env: <c>MQTT_DEAD_LETTER_TOPIC</c>.</summary>
+    public string? DeadLetterTopic { get; set; }
+
     /// <summary>How long <c>ShutdownAsync</c>/<c>DisposeAsync</c> wait for the outgoing queue to drain.
     /// Env: <c>MQTT_DRAIN_TIMEOUT</c> (seconds).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);

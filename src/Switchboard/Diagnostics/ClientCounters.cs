@@ -12,6 +12,7 @@ internal sealed class ClientCounters
     public long Resent;
     public long HandlerErrors;
     public long MalformedEnvelopes;
+    public long PoisonMessages;
     public long SessionsLost;
     public int Inflight;
     private string? _lastError;

@@ -79,4 +79,13 @@ internal static partial class Log
 
     [LoggerMessage(41, LogLevel.Warning, "The broker sent {Packet} for packet identifier {PacketId}, which nothing here waits for; ignored")]
     public static partial void UnknownAcknowledgement(ILogger logger, string packet, ushort packetId);
+
+    [LoggerMessage(42, LogLevel.Error, "A message on {Topic} failed its handler {Attempts} times; acknowledged as poison (last error: {Error})")]
+    public static partial void PoisonMessage(ILogger logger, string topic, int attempts, string error);
+
+    [LoggerMessage(43, LogLevel.Warning, "{Withheld} messages whose handlers failed are unacknowledged, half the broker's window: reconnecting so that the broker redelivers them (otherwise it would soon send nothing more)")]
+    public static partial void WindowStalled(ILogger logger, int withheld);
+
+    [LoggerMessage(44, LogLevel.Warning, "Could not republish a poison message from {Topic} to the dead-letter topic {DeadLetterTopic}")]
+    public static partial void DeadLetterFailed(ILogger logger, string topic, string deadLetterTopic);
 }

@@ -7,5 +7,6 @@ namespace Switchboard;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(Heartbeat))]
+[JsonSerializable(typeof(DeadLetter))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class SwitchboardJsonContext : JsonSerializerContext;

@@ -33,6 +33,9 @@ internal static class ExceptionFactory
     public static MqttConnectionException ProtocolViolation(BrokerEndpoint endpoint, Exception violation) =>
         new($"The connection to {endpoint} was closed because the broker broke the MQTT protocol: {violation.Message}", 0x82, isFatal: false, violation);
 
+    public static MqttConnectionException WindowStalled(BrokerEndpoint endpoint, int withheld) =>
+        new($"Reconnecting to {endpoint}: {withheld} messages whose handlers failed are unacknowledged, half the broker's window; the broker redelivers them on the new connection (each may fail up to MaxRedeliveries times before it is acknowledged as poison).", 0, isFatal: false);
+
     public static MqttConnectionException KeepAliveTimeout(BrokerEndpoint endpoint, TimeSpan waited, Exception? error) =>
         new($"The broker {endpoint} did not answer a ping within {waited.TotalSeconds:0.#} s; the connection is considered dead.", 0x8D, isFatal: false, error);
 

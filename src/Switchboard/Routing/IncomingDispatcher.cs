@@ -41,9 +41,21 @@ internal sealed class IncomingDispatcher
     // A handler that keeps the receive path this long without awaiting is almost certainly blocking on something.
     private static readonly TimeSpan BlockingWarning = TimeSpan.FromMilliseconds(500);
 
-    public IncomingDispatcher(int capacity, SubscriptionTable table, DedupeCache? dedupe, ClientCounters counters, ILogger logger, bool withholdAckOnFailure, CancellationToken stopping, TimeProvider time)
+    // Failures per message (topic, payload) while its acknowledgement is withheld; the lane holder's only.
+    private readonly Dictionary<(string Topic, int Hash, int Length), int> _failures = [];
+    private const int MaxTrackedFailures = 10_000;
+    private readonly int _maxRedeliveries;
+    private readonly int _stallThreshold;
+    private int _withheld;
+    private ConnectionSession? _withheldOn;
+
+    public IncomingDispatcher(int capacity, SubscriptionTable table, DedupeCache? dedupe, ClientCounters counters, ILogger logger, bool withholdAckOnFailure, CancellationToken stopping, TimeProvider time, int maxRedeliveries = 3)
     {
         _time = time;
+        _maxRedeliveries = maxRedeliveries;
+        // Withheld acknowledgements take slots of the broker's window (our receive-maximum, the capacity) until a
+        // reconnect: at half of it the broker is close to sending nothing more while the connection looks healthy.
+        _stallThreshold = Math.Max(1, capacity / 2);
         _channel = Channel.CreateBounded<IncomingMessage>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -60,6 +72,14 @@ internal sealed class IncomingDispatcher
     }
 
     public int Count => _channel.Reader.Count;
+
+    /// <summary>A message whose handler kept failing, acknowledged as poison: (message, attempts, last error).</summary>
+    public Action<MqttMessage, int, Exception>? Poisoned { get; set; }
+
+    /// <summary>So many acknowledgements are withheld on a connection that the broker's window is nearly full: a
+    /// reconnect lets the broker redeliver them (each redelivery counts towards poison) instead of the client stalling
+    /// silently.</summary>
+    public Action<ConnectionSession, int>? WindowStalled { get; set; }
 
     /// <summary>
     /// Hands a message over: runs its handlers in place when nobody is dispatching, otherwise queues it, waiting while
@@ -218,7 +238,7 @@ internal sealed class IncomingDispatcher
     {
         var message = incoming.Message;
         string? dedupeKey = null;
-        if (_dedupe is not null && DedupeCache.TryGetKey(message.Payload.Span, out var key))
+        if (_dedupe is not null && TryGetDedupeKey(message, out var key))
         {
             if (_dedupe.IsDuplicate(key))
             {
@@ -230,7 +250,7 @@ internal sealed class IncomingDispatcher
             dedupeKey = key;
         }
 
-        var failed = false;
+        Exception? failure = null;
         _matches.Clear();
         _table.Match(message, _matches);
         foreach (var entry in _matches)
@@ -273,26 +293,96 @@ internal sealed class IncomingDispatcher
                 }
                 catch (Exception ex)
                 {
-                    failed = true;
+                    failure = ex;
                     Interlocked.Increment(ref _counters.HandlerErrors);
                     Log.HandlerFailed(_logger, entry.Filter, message.Topic, ex);
                 }
             }
         }
 
-        if (failed && _withholdAckOnFailure)
+        if (failure is not null && _withholdAckOnFailure && message.Qos != Qos.AtMostOnce && _maxRedeliveries > 0)
         {
-            // With a persistent session the broker redelivers unacknowledged messages after a reconnect, so a
-            // handler that failed gets another chance; forget the dedupe key so that redelivery isn't suppressed.
-            if (dedupeKey is not null)
-            {
-                _dedupe!.Forget(dedupeKey);
-            }
+            return !Withhold(incoming, failure, dedupeKey);
+        }
 
-            return false;
+        if (failure is null && _failures.Count > 0)
+        {
+            _failures.Remove(FailureKey(message));
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A handler failed on a message of a persistent session: leave it unacknowledged so the broker redelivers it
+    /// after a reconnect, up to <c>MaxRedeliveries</c> times; after that it is poison: acknowledged, counted, logged
+    /// and handed to <see cref="Poisoned"/>. Returns true when the acknowledgement is withheld.
+    /// </summary>
+    private bool Withhold(IncomingMessage incoming, Exception failure, string? dedupeKey)
+    {
+        var message = incoming.Message;
+        var key = FailureKey(message);
+        _failures.TryGetValue(key, out var attempts);
+        attempts++;
+        if (attempts > _maxRedeliveries)
+        {
+            _failures.Remove(key);
+            Interlocked.Increment(ref _counters.PoisonMessages);
+            Log.PoisonMessage(_logger, message.Topic, attempts, failure.Message);
+            Poisoned?.Invoke(message, attempts, failure);
+            return false;
+        }
+
+        if (_failures.Count >= MaxTrackedFailures)
+        {
+            // Bounded memory: forgetting only means a message may be redelivered a few times more.
+            _failures.Clear();
+        }
+
+        _failures[key] = attempts;
+
+        // Forget the dedupe key so that the redelivery isn't suppressed.
+        if (dedupeKey is not null)
+        {
+            _dedupe!.Forget(dedupeKey);
+        }
+
+        // Counted per connection: a new one starts with an empty window (the broker redelivers what was withheld).
+        if (!ReferenceEquals(_withheldOn, incoming.Session))
+        {
+            _withheldOn = incoming.Session;
+            _withheld = 0;
+        }
+
+        if (++_withheld == _stallThreshold && incoming.Session.IsAlive)
+        {
+            Log.WindowStalled(_logger, _withheld);
+            WindowStalled?.Invoke(incoming.Session, _withheld);
+        }
+
+        return true;
+    }
+
+    private static (string, int, int) FailureKey(MqttMessage message)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(message.Payload.Span);
+        return (message.Topic, hash.ToHashCode(), message.Payload.Length);
+    }
+
+    // Never throws: whatever goes wrong computing the key, the message is handled (and acknowledged) as a non-envelope.
+    private bool TryGetDedupeKey(MqttMessage message, out string key)
+    {
+        try
+        {
+            return DedupeCache.TryGetKey(message.Payload.Span, out key);
+        }
+        catch (Exception ex)
+        {
+            Log.MalformedEnvelope(_logger, message.Topic, ex.Message);
+            key = string.Empty;
+            return false;
+        }
     }
 
     private async ValueTask AcknowledgeBatchAsync()
