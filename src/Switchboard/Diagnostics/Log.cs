@@ -88,4 +88,7 @@ internal static partial class Log
 
     [LoggerMessage(44, LogLevel.Warning, "Could not republish a poison message from {Topic} to the dead-letter topic {DeadLetterTopic}")]
     public static partial void DeadLetterFailed(ILogger logger, string topic, string deadLetterTopic);
+
+    [LoggerMessage(45, LogLevel.Warning, "Compacting the durable outbox {Path} failed; it stays as it is and is retried later")]
+    public static partial void OutboxCompactionFailed(ILogger logger, string path, Exception error);
 }

@@ -62,17 +62,25 @@ internal sealed class OutgoingQueue
     {
         OutgoingMessage? evicted = null;
         ReaderWakeup.Parked reader;
+
+        // Written before the message can be accepted, and outside the queue's lock (the disk must not hold up the pump
+        // or other writers): if the disk refuses, the message is simply not accepted.
+        var durable = AppendDurable(message);
         lock (_lock)
         {
-            ThrowIfClosed();
-            var full = _items.Count >= _capacity;
-            if (_waiting.Count > 0 || (full && _policy != OverflowPolicy.DropOldest))
+            if (_closedError is not null || _waiting.Count > 0 || (_items.Count >= _capacity && _policy != OverflowPolicy.DropOldest))
             {
+                // Refused: its put record is cancelled by an ack record (or, when closed, the caller gets the error).
+                if (durable)
+                {
+                    _outbox!.Remove(message);
+                }
+
+                ThrowIfClosed();
                 return false;
             }
 
-            // Written before anything changes: if the disk refuses, the message is simply not accepted.
-            AppendDurable(message);
+            var full = _items.Count >= _capacity;
             if (full)
             {
                 _items.TryRemoveFirst(out evicted);
@@ -105,12 +113,20 @@ internal sealed class OutgoingQueue
 
         WaitingWriter waiter;
         ReaderWakeup.Parked reader;
+
+        // Durable before it waits or is queued, outside the queue's lock; withdrawn if it is never accepted.
+        var durable = AppendDurable(message);
         lock (_lock)
         {
+            if (_closedError is not null && durable)
+            {
+                _outbox!.Remove(message);
+            }
+
             ThrowIfClosed();
             if (_waiting.Count == 0 && _items.Count < _capacity)
             {
-                EnqueueLocked(message);
+                AddLocked(message);
                 reader = _reader.Take();
                 waiter = null!;
             }
@@ -142,6 +158,11 @@ internal sealed class OutgoingQueue
                 if (waiter.Node.List is not null)
                 {
                     _waiting.Remove(waiter.Node);
+                    if (durable)
+                    {
+                        _outbox!.Remove(message);
+                    }
+
                     throw;
                 }
             }
@@ -219,19 +240,10 @@ internal sealed class OutgoingQueue
     {
         while (_closedError is null && _items.Count < _capacity && _waiting.First is { } first)
         {
+            // Its put record was written before it started waiting: no disk I/O here, under the lock.
             _waiting.RemoveFirst();
-            Exception? error = null;
-            try
-            {
-                EnqueueLocked(first.Value.Message);
-            }
-            catch (Exception ex)
-            {
-                // The disk refused it: that writer is told, and the slot goes to the next one.
-                error = ex;
-            }
-
-            (admitted ??= []).Add((first.Value, error));
+            AddLocked(first.Value.Message);
+            (admitted ??= []).Add((first.Value, null));
         }
     }
 
@@ -255,18 +267,16 @@ internal sealed class OutgoingQueue
         }
     }
 
-    private void EnqueueLocked(OutgoingMessage message)
+    // Called outside the queue's lock; true when a put record was written (and must be withdrawn if not accepted).
+    private bool AppendDurable(OutgoingMessage message)
     {
-        AppendDurable(message);
-        AddLocked(message);
-    }
-
-    private void AppendDurable(OutgoingMessage message)
-    {
-        if (message.Durable)
+        if (!message.Durable || _outbox is null)
         {
-            _outbox?.Append(message);
+            return false;
         }
+
+        _outbox.Append(message);
+        return true;
     }
 
     private void AddLocked(OutgoingMessage message)

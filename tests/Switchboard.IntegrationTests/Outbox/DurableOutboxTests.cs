@@ -117,6 +117,27 @@ public sealed class DurableOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_the_queue_refuses_or_a_cancelled_writer_leaves_nothing_behind_in_the_outbox()
+    {
+        using (var outbox = DurableOutbox.Open(_dir, "client-q", NullLogger.Instance))
+        {
+            // The put record is written outside the queue's lock, before the queue decides; a refusal withdraws it.
+            var queue = new OutgoingQueue(1, OverflowPolicy.Wait, _ => { }, outbox);
+            Assert.True(queue.TryEnqueue(Message("t/kept", 0)));
+            Assert.False(queue.TryEnqueue(Message("t/refused", 1)));
+            using var cancel = new CancellationTokenSource();
+            var waiting = queue.EnqueueAsync(Message("t/cancelled", 2), cancel.Token).AsTask();
+            Assert.Equal(2, outbox.LiveCount);
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(1, outbox.LiveCount);
+        }
+
+        using var reopened = DurableOutbox.Open(_dir, "client-q", NullLogger.Instance);
+        Assert.Equal(["t/kept"], reopened.Recovered.Select(m => m.Topic));
+    }
+
+    [Fact]
     public void Compaction_keeps_live_messages_in_order_and_shrinks_the_log()
     {
         using (var outbox = DurableOutbox.Open(_dir, "client-e", NullLogger.Instance, compactThreshold: 16 * 1024))
@@ -136,7 +157,8 @@ public sealed class DurableOutboxTests : IDisposable
                 }
             }
 
-            Assert.True(outbox.Compactions > 0, "the log was never compacted");
+            // Compaction runs on the thread pool, never on the thread acknowledging (the receive path).
+            Assert.True(SpinWait.SpinUntil(() => outbox.Compactions > 0 && !outbox.CompactionScheduled, TimeSpan.FromSeconds(10)), "the log was never compacted");
             Assert.True(outbox.FileLength < 64 * 1024, $"the log is {outbox.FileLength} bytes after compaction");
             Assert.Equal(live.Count, outbox.LiveCount);
             outbox.Remove(live[0]);

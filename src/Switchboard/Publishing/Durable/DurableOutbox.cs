@@ -29,6 +29,7 @@ internal sealed class DurableOutbox : IDisposable
     private long _nextId;
     private long _deadBytes;
     private bool _disposed;
+    private bool _compactionScheduled;
 
     private DurableOutbox(string path, FileStream file, ILogger logger, long compactThreshold)
     {
@@ -144,10 +145,46 @@ internal sealed class DurableOutbox : IDisposable
                 WritePendingAcks();
             }
 
-            if (_deadBytes > _compactThreshold / 2 && _file.Length + _pendingAcks.WrittenCount > _compactThreshold && _deadBytes > (_file.Length + _pendingAcks.WrittenCount) / 2)
+            if (!_compactionScheduled && _deadBytes > _compactThreshold / 2 && _file.Length + _pendingAcks.WrittenCount > _compactThreshold && _deadBytes > (_file.Length + _pendingAcks.WrittenCount) / 2)
+            {
+                // Acknowledgements arrive on the connection's receive path: the rewrite runs on the thread pool.
+                _compactionScheduled = true;
+                ThreadPool.UnsafeQueueUserWorkItem(static outbox => outbox.CompactNow(), this, preferLocal: false);
+            }
+        }
+    }
+
+    private void CompactNow()
+    {
+        lock (_lock)
+        {
+            _compactionScheduled = false;
+            if (_disposed)
+            {
+                return;
+            }
+
+            try
             {
                 WritePendingAcks();
                 Compact();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The log stays as it is (valid, only longer); the next threshold crossing tries again.
+                Log.OutboxCompactionFailed(_logger, _path, ex);
+            }
+        }
+    }
+
+    /// <summary>True while a compaction is scheduled and has not run yet (for tests).</summary>
+    internal bool CompactionScheduled
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _compactionScheduled;
             }
         }
     }
