@@ -102,9 +102,11 @@ public sealed partial class SwitchboardClient
     {
         // MQTT 5: one SUBSCRIBE per filter, each with the filter's own subscription identifier (one identifier per
         // packet is all MQTT allows), all sent before the first SUBACK is awaited, so a reconnect with hundreds of
-        // filters still costs one round trip. 3.1.1 has no identifiers: a handful of filters per SUBSCRIBE.
+        // filters still costs one round trip. Without identifiers (3.1.1): a handful of filters per SUBSCRIBE.
         var v5 = session.Protocol == MqttProtocol.V500;
-        var chunks = v5 ? entries.Select(e => new[] { e }).ToList() : [.. entries.Chunk(64)];
+        // A broker may say it has no subscription identifiers (CONNACK); then routing falls back to the topic, as on 3.1.1.
+        var identifiers = v5 && session.ConnAck?.SubscriptionIdentifiersAvailable != false;
+        var chunks = identifiers ? entries.Select(e => new[] { e }).ToList() : [.. entries.Chunk(64)];
         using var timeout = new CancellationTokenSource(_settings.Options.ConnectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, session.Lost, cancellationToken);
         var requests = new List<Task<SubAckPacket>>(chunks.Count);
@@ -117,7 +119,7 @@ public sealed partial class SwitchboardClient
                 filters[i] = new SubscribeRequest(chunk[i].Filter, chunk[i].Qos, RetainHandling: (byte)(v5 && session.SessionPresent ? 1 : 0));
             }
 
-            requests.Add(session.SubscribeAsync(filters, v5 ? (uint)chunk[0].Id : 0, linked.Token));
+            requests.Add(session.SubscribeAsync(filters, identifiers ? (uint)chunk[0].Id : 0, linked.Token));
         }
 
         try
