@@ -85,6 +85,10 @@ public sealed class HomeAssistantEntity
     /// <summary>True once the entity has been removed from the registry.</summary>
     public bool IsRemoved => _removed;
 
+    /// <summary>Template options of the current config that are outside the supported Jinja subset (empty when all
+    /// render). Each was also reported as a <see cref="RejectionReason.UnsupportedTemplate"/> rejection.</summary>
+    public IReadOnlyList<RejectedTemplate> RejectedTemplates => Definition.RejectedTemplates;
+
     internal HomeAssistantRegistry Registry { get; }
 
     internal EntityDefinition Definition => Volatile.Read(ref _definition);

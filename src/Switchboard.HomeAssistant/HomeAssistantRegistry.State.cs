@@ -98,6 +98,12 @@ public sealed partial class HomeAssistantRegistry
         {
             var source = definition.Availability!.Sources[binding.AvailabilityIndex];
             var value = payload;
+            if (source.Template is { Template: null })
+            {
+                // Rejected at discovery; guessing from the raw payload could mark the entity available when it is not.
+                return;
+            }
+
             if (source.Template?.Template is { } template)
             {
                 var result = template.RenderValue(payload);

@@ -174,7 +174,7 @@ public sealed class LiveStateTests
     }
 
     [Fact]
-    public async Task An_unsupported_template_keeps_the_raw_value_and_is_reported_once()
+    public async Task An_unsupported_template_is_rejected_loudly_and_never_replaced_by_the_raw_payload()
     {
         await using var ha = await OfflineRegistry.StartAsync();
         ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","val_tpl":"{{ states('sensor.other') }}"}""");
@@ -183,8 +183,46 @@ public sealed class LiveStateTests
         ha.Send("s", "raw-1");
         ha.Send("s", "raw-2");
 
-        Assert.Equal("raw-2", sensor.State.Value);
-        Assert.Equal(1, ha.Registry.GetStats().UnsupportedTemplates);
+        Assert.Null(sensor.State.Value);
+        var stats = ha.Registry.GetStats();
+        Assert.Equal(1, stats.UnsupportedTemplates);
+        Assert.Equal(1, stats.RejectedByReason[RejectionReason.UnsupportedTemplate]);
+        var rejected = Assert.Single(sensor.RejectedTemplates);
+        Assert.Equal("value_template", rejected.Option);
+        Assert.Equal("{{ states('sensor.other') }}", rejected.Template);
+        Assert.Contains("states", rejected.Reason, StringComparison.Ordinal);
+        var rejection = Assert.Single(ha.Registry.Rejections);
+        Assert.Equal(RejectionReason.UnsupportedTemplate, rejection.Reason);
+        Assert.Equal("homeassistant/sensor/t/config", rejection.Topic);
+        Assert.Contains("value_template", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("{{ states('sensor.other') }}", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rediscovery_with_a_supported_template_clears_the_rejected_option()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","val_tpl":"{{ states('sensor.other') }}"}""");
+        var sensor = ha.Entity("sensor/t");
+
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","val_tpl":"{{ {'a': 'A'}[value] }}"}""");
+        ha.Send("s", "a");
+
+        Assert.Empty(sensor.RejectedTemplates);
+        Assert.Equal("A", sensor.State.Value);
+    }
+
+    [Fact]
+    public async Task An_unsupported_availability_template_does_not_guess_from_the_raw_payload()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","avty":[{"topic":"a","val_tpl":"{{ states('x') }}"}]}""");
+        var sensor = ha.Entity("sensor/t");
+
+        ha.Send("a", "online");
+
+        Assert.False(sensor.IsAvailable);
+        Assert.Equal("availability.value_template", Assert.Single(sensor.RejectedTemplates).Option);
     }
 
     [Fact]
