@@ -67,6 +67,9 @@ internal static partial class Log
     [LoggerMessage(1032, LogLevel.Error, "Applying the client's connection state {State} to the entities' availability failed")]
     public static partial void ConnectionHandlingFailed(ILogger logger, ConnectionState state, Exception error);
 
+    [LoggerMessage(1033, LogLevel.Debug, "Availability template {TemplateKey} of {EntityId} had no value for the message on {Topic} ({Detail}); the payload itself is used, as Home Assistant does")]
+    private static partial void AvailabilityTemplateFellBack(ILogger logger, string entityId, string templateKey, string topic, string? detail);
+
     // Control (1100–1119).
     [LoggerMessage(1100, LogLevel.Debug, "{EntityId}: publishing '{Payload}' to {Topic} (QoS {Qos}, retain {Retain})")]
     public static partial void CommandPublishing(ILogger logger, string entityId, string topic, string payload, int qos, bool retain);
@@ -120,6 +123,8 @@ internal static partial class Log
     public static void UnsupportedTemplate(ILogger logger, (string EntityId, string Key, string? Error, string Template) t) => UnsupportedTemplate(logger, t.EntityId, t.Key, t.Error, t.Template);
 
     public static void TemplateNoValue(ILogger logger, (string EntityId, string Key, string Topic, string? Detail) t) => TemplateNoValue(logger, t.EntityId, t.Key, t.Topic, t.Detail);
+
+    public static void AvailabilityTemplateFellBack(ILogger logger, (string EntityId, string Key, string Topic, string? Detail) t) => AvailabilityTemplateFellBack(logger, t.EntityId, t.Key, t.Topic, t.Detail);
 
     public static void TemplateFailed(ILogger logger, (string EntityId, string Key, string Topic, string Detail) t) => TemplateFailed(logger, t.EntityId, t.Key, t.Topic, t.Detail);
 

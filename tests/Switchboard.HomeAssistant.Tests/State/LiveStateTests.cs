@@ -47,8 +47,10 @@ public sealed class LiveStateTests
         ha.Send(RealWorld.Z2mBridgeState, RealWorld.Z2mOffline);
         Assert.False(sensor.IsAvailable);
 
-        // Legacy plain payloads do not render through {{ value_json.state }}: no change.
+        // Legacy plain payloads make {{ value_json.state }} raise, and Home Assistant then uses the payload itself.
         ha.Send(RealWorld.Z2mBridgeState, "online");
+        Assert.True(sensor.IsAvailable);
+        ha.Send(RealWorld.Z2mBridgeState, "offline");
         Assert.False(sensor.IsAvailable);
     }
 
@@ -210,6 +212,41 @@ public sealed class LiveStateTests
 
         Assert.Empty(sensor.RejectedTemplates);
         Assert.Equal("A", sensor.State.Value);
+    }
+
+    [Fact]
+    public async Task An_availability_template_that_raises_falls_back_to_the_payload_as_home_assistant_does()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","avty":[{"topic":"a","val_tpl":"{{ value_json.state }}"}]}""");
+        var sensor = ha.Entity("sensor/t");
+
+        ha.Send("a", "online");
+        Assert.True(sensor.IsAvailable);
+
+        ha.Send("a", """{"state":"offline"}""");
+        Assert.False(sensor.IsAvailable);
+
+        ha.Send("a", """{"state":"online"}""");
+        Assert.True(sensor.IsAvailable);
+
+        ha.Send("a", "offline");
+        Assert.False(sensor.IsAvailable);
+    }
+
+    [Fact]
+    public async Task An_availability_template_that_fails_on_a_bad_conversion_ignores_the_message()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","avty_t":"a","avty_tpl":"{{ 'online' if (value | int) > 0 else 'offline' }}"}""");
+        var sensor = ha.Entity("sensor/t");
+        ha.Send("a", "1");
+        Assert.True(sensor.IsAvailable);
+
+        ha.Send("a", "offline");
+
+        Assert.True(sensor.IsAvailable);
+        Assert.Equal(1, ha.Registry.GetStats().TemplateErrors);
     }
 
     [Fact]
