@@ -20,6 +20,11 @@ public sealed class HomeAssistantEntity
     {
         Registry = registry;
         _definition = definition;
+        if (LightStateReducer.FixedColorMode(definition) is { } colorMode)
+        {
+            _state = _state with { ColorMode = colorMode };
+        }
+
         Availability = new AvailabilityTracker(definition.Availability);
         IsExpired = definition.ExpireAfter is not null;
         _available = connected && Availability.IsAvailable && !IsExpired;

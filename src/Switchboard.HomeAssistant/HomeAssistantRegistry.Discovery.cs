@@ -129,6 +129,12 @@ public sealed partial class HomeAssistantRegistry
 
         _byKey.Remove(previous.Key);
         entity.SetDefinition(definition);
+        if (LightStateReducer.FixedColorMode(definition) is { } colorMode && entity.State.ColorMode != colorMode)
+        {
+            // Home Assistant sets the only supported color mode again whenever the config is applied.
+            entity.SetState(entity.State with { ColorMode = colorMode });
+        }
+
         _byKey[definition.Key] = entity;
         _byId[definition.Id] = entity;
         var wasAvailable = entity.IsAvailable;

@@ -96,6 +96,27 @@ public sealed class LiveStateTests
     }
 
     [Fact]
+    public async Task A_json_light_with_one_supported_color_mode_has_it_from_the_start()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/light/ct/config", """{"schema":"json","cmd_t":"ct/set","stat_t":"ct","sup_clrm":["color_temp"]}""");
+        ha.Discover("homeassistant/light/two/config", """{"schema":"json","cmd_t":"two/set","stat_t":"two","sup_clrm":["color_temp","xy"]}""");
+        ha.Discover("homeassistant/light/basic/config", """{"cmd_t":"b/set","stat_t":"b","sup_clrm":["brightness"]}""");
+        var ct = ha.Entity("light/ct");
+
+        Assert.Equal("color_temp", ct.State.ColorMode);
+        Assert.Null(ha.Entity("light/two").State.ColorMode);
+        Assert.Null(ha.Entity("light/basic").State.ColorMode);
+
+        ha.Send("ct", """{"state":"ON","color_mode":"xy"}""");
+        Assert.True(ct.State.IsOn);
+        Assert.Equal("color_temp", ct.State.ColorMode);
+
+        ha.Discover("homeassistant/light/two/config", """{"schema":"json","cmd_t":"two/set","stat_t":"two","sup_clrm":["onoff"]}""");
+        Assert.Equal("onoff", ha.Entity("light/two").State.ColorMode);
+    }
+
+    [Fact]
     public async Task A_tasmota_relay_follows_its_state_and_lwt()
     {
         await using var ha = await OfflineRegistry.StartAsync();
