@@ -259,7 +259,8 @@ internal static class LightStateReducer
             }
         }
 
-        if (context.Definition.GetTemplate("red_template") is not null
+        // All three or none: a missing green_template must not read the raw payload as the green channel.
+        if (context.Definition.GetTemplate("red_template") is not null && context.Definition.GetTemplate("green_template") is not null && context.Definition.GetTemplate("blue_template") is not null
             && context.Render("red_template") is { Length: > 0 } red && context.Render("green_template") is { Length: > 0 } green && context.Render("blue_template") is { Length: > 0 } blue
             && StateContext.ParseInt(red) is { } r && StateContext.ParseInt(green) is { } g && StateContext.ParseInt(blue) is { } bl)
         {

@@ -117,6 +117,29 @@ public sealed class LiveStateTests
     }
 
     [Fact]
+    public async Task A_template_light_reads_a_color_only_with_all_three_channel_templates()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/light/partial/config", """
+            {"schema":"template","command_topic":"t/set","command_on_template":"on","command_off_template":"off","state_topic":"t",
+             "state_template":"{{ 'on' }}","red_template":"{{ value }}"}
+            """);
+        ha.Discover("homeassistant/light/full/config", """
+            {"schema":"template","command_topic":"u/set","command_on_template":"on","command_off_template":"off","state_topic":"u",
+             "state_template":"{{ value_json.state }}","red_template":"{{ value_json.r }}","green_template":"{{ value_json.g }}",
+             "blue_template":"{{ {'x': 9}['x'] }}"}
+            """);
+
+        // Without green and blue templates the raw payload must not stand in for those channels.
+        ha.Send("t", "10");
+        ha.Send("u", """{"state":"on","r":10,"g":20}""");
+
+        Assert.True(ha.Entity("light/partial").State.IsOn);
+        Assert.Null(ha.Entity("light/partial").State.Rgb);
+        Assert.Equal(new RgbColor(10, 20, 9), ha.Entity("light/full").State.Rgb);
+    }
+
+    [Fact]
     public async Task A_tasmota_relay_follows_its_state_and_lwt()
     {
         await using var ha = await OfflineRegistry.StartAsync();
