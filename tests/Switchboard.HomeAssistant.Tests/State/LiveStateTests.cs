@@ -140,6 +140,28 @@ public sealed class LiveStateTests
     }
 
     [Fact]
+    public async Task A_zigbee2mqtt_thermostat_maps_its_running_state_to_the_hvac_action()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/climate/0x54ef441000a1b2c3/climate/config", """
+            {"object_id":"tado","unique_id":"0x54ef441000a1b2c3_climate_zigbee2mqtt","state_topic":"zigbee2mqtt/tado",
+             "mode_command_topic":"zigbee2mqtt/tado/set/system_mode","mode_state_topic":"zigbee2mqtt/tado","mode_state_template":"{{ value_json[\"system_mode\"] }}",
+             "modes":["off","heat"],"action_topic":"zigbee2mqtt/tado",
+             "action_template":"{% set values = {None:None,'idle':'idle','heat':'heating','cool':'cooling','fan_only':'fan'} %}{{ values[value_json[\"running_state\"]] }}"}
+            """);
+        var climate = ha.Entity("0x54ef441000a1b2c3_climate_zigbee2mqtt");
+
+        ha.Send("zigbee2mqtt/tado", """{"system_mode":"heat","running_state":"heat"}""");
+
+        Assert.Empty(climate.RejectedTemplates);
+        Assert.Equal("heat", climate.State.HvacMode);
+        Assert.Equal("heating", climate.State.HvacAction);
+
+        ha.Send("zigbee2mqtt/tado", """{"system_mode":"heat","running_state":"idle"}""");
+        Assert.Equal("idle", climate.State.HvacAction);
+    }
+
+    [Fact]
     public async Task A_tasmota_relay_follows_its_state_and_lwt()
     {
         await using var ha = await OfflineRegistry.StartAsync();
