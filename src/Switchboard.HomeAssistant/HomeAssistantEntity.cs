@@ -20,6 +20,11 @@ public sealed class HomeAssistantEntity
     {
         Registry = registry;
         _definition = definition;
+        if (LightStateReducer.FixedColorMode(definition) is { } colorMode)
+        {
+            _state = _state with { ColorMode = colorMode };
+        }
+
         Availability = new AvailabilityTracker(definition.Availability);
         IsExpired = definition.ExpireAfter is not null;
         _available = connected && Availability.IsAvailable && !IsExpired;
@@ -84,6 +89,10 @@ public sealed class HomeAssistantEntity
 
     /// <summary>True once the entity has been removed from the registry.</summary>
     public bool IsRemoved => _removed;
+
+    /// <summary>Template options of the current config that are outside the supported Jinja subset (empty when all
+    /// render). Each was also reported as a <see cref="RejectionReason.UnsupportedTemplate"/> rejection.</summary>
+    public IReadOnlyList<RejectedTemplate> RejectedTemplates => Definition.RejectedTemplates;
 
     internal HomeAssistantRegistry Registry { get; }
 

@@ -99,7 +99,9 @@ public sealed partial class HomeAssistantRegistry
         foreach (var unsupported in definition.UnsupportedTemplates)
         {
             _counters.UnsupportedTemplates++;
-            deferred.Add(static (r, s) => Log.UnsupportedTemplate(r._logger, ((string, string, string?))s!), (definition.Id, unsupported.Key, unsupported.Error));
+            var detail = $"'{unsupported.Key}' is outside the supported template subset ({unsupported.Error}): {unsupported.Source}";
+            Reject(definition.DiscoveryTopic, RejectionReason.UnsupportedTemplate, detail, definition.ComponentId, deferred, log: false);
+            deferred.Add(static (r, s) => Log.UnsupportedTemplate(r._logger, ((string, string, string?, string))s!), (definition.Id, unsupported.Key, unsupported.Error, unsupported.Source));
         }
 
         if (entity is null)
@@ -127,6 +129,12 @@ public sealed partial class HomeAssistantRegistry
 
         _byKey.Remove(previous.Key);
         entity.SetDefinition(definition);
+        if (LightStateReducer.FixedColorMode(definition) is { } colorMode && entity.State.ColorMode != colorMode)
+        {
+            // Home Assistant sets the only supported color mode again whenever the config is applied.
+            entity.SetState(entity.State with { ColorMode = colorMode });
+        }
+
         _byKey[definition.Key] = entity;
         _byId[definition.Id] = entity;
         var wasAvailable = entity.IsAvailable;
@@ -175,7 +183,7 @@ public sealed partial class HomeAssistantRegistry
         deferred.Add(static (r, s) => Log.EntityRemoved(r._logger, (HomeAssistantEntity)s!), entity);
     }
 
-    private void Reject(string topic, RejectionReason reason, string detail, string? componentId, Deferred deferred)
+    private void Reject(string topic, RejectionReason reason, string detail, string? componentId, Deferred deferred, bool log = true)
     {
         _counters.Rejected++;
         _rejectedByReason[reason] = _rejectedByReason.GetValueOrDefault(reason) + 1;
@@ -189,7 +197,10 @@ public sealed partial class HomeAssistantRegistry
             }
         }
 
-        deferred.Add(static (r, s) => Log.DiscoveryRejected(r._logger, (DiscoveryRejection)s!), rejection);
+        if (log)
+        {
+            deferred.Add(static (r, s) => Log.DiscoveryRejected(r._logger, (DiscoveryRejection)s!), rejection);
+        }
     }
 
     private void CompleteWaiters(HomeAssistantEntity entity, Deferred deferred)

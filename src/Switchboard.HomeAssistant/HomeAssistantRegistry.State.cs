@@ -98,24 +98,30 @@ public sealed partial class HomeAssistantRegistry
         {
             var source = definition.Availability!.Sources[binding.AvailabilityIndex];
             var value = payload;
+            if (source.Template is { Template: null })
+            {
+                // Rejected at discovery; guessing from the raw payload could mark the entity available when it is not.
+                return;
+            }
+
             if (source.Template?.Template is { } template)
             {
                 var result = template.RenderValue(payload);
-                if (!result.HasValue)
+                switch (result.Outcome)
                 {
-                    if (result.Outcome == TemplateOutcome.Undefined)
-                    {
-                        diagnostics.TemplateNoValue(definition, source.Template.Key, topic, result.Detail);
-                    }
-                    else
-                    {
+                    case TemplateOutcome.Value:
+                        value = result.Text!;
+                        break;
+                    case TemplateOutcome.Undefined:
+                        // Jinja raises on undefined data ('value_json.state' of a plain "online"), and Home Assistant's
+                        // async_render_with_possible_json_value then answers with the payload itself.
+                        deferred.Add(static (r, s) => Log.AvailabilityTemplateFellBack(r._logger, ((string, string, string, string?))s!), (definition.Id, source.Template.Key, topic, result.Detail));
+                        break;
+                    default:
+                        // A bad conversion or a type error: Home Assistant logs it and ignores the message.
                         diagnostics.TemplateFailed(definition, source.Template.Key, topic, result.Detail ?? "unknown error");
-                    }
-
-                    return;
+                        return;
                 }
-
-                value = result.Text!;
             }
 
             if (!entity.Availability.Apply(binding.AvailabilityIndex, value))

@@ -57,7 +57,7 @@ public abstract class EntityControl
 
     /// <summary>Renders the command template at <paramref name="templateKey"/> with <c>value</c> and the variables, or
     /// returns the value as Python text when there is no template.</summary>
-    /// <exception cref="InvalidOperationException">The template failed for these values.</exception>
+    /// <exception cref="CommandTemplateException">The template is outside the supported subset, or failed for these values.</exception>
     private protected string Render(string templateKey, object? value, IReadOnlyDictionary<string, object?>? variables = null)
     {
         var template = Entity.Definition.GetTemplate(templateKey);
@@ -68,8 +68,10 @@ public abstract class EntityControl
 
         if (template.Template is null)
         {
-            Log.UnsupportedCommandTemplate(Entity.Registry.Logger, Entity.Id, templateKey, template.Error);
-            return PythonText.Str(value);
+            // Home Assistant would send the rendered template; the plain value could mean something else to the device.
+            var refused = new CommandTemplateException(Entity.Id, templateKey, template.Source, template.Error ?? "not supported", unsupported: true);
+            Log.CommandTemplateRefused(Entity.Registry.Logger, Entity.Id, templateKey, template.Source, refused.Reason);
+            throw refused;
         }
 
         var all = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -86,9 +88,14 @@ public abstract class EntityControl
         }
 
         var result = template.Template.RenderCommand(value, all);
-        return result.Outcome == TemplateOutcome.Error
-            ? throw new InvalidOperationException($"The {templateKey} of {Entity.Component} '{Entity.Id}' failed: {result.Detail}")
-            : result.Text ?? string.Empty;
+        if (result.Outcome == TemplateOutcome.Error)
+        {
+            var failed = new CommandTemplateException(Entity.Id, templateKey, template.Source, result.Detail ?? "unknown error", unsupported: false);
+            Log.CommandTemplateRefused(Entity.Registry.Logger, Entity.Id, templateKey, template.Source, failed.Reason);
+            throw failed;
+        }
+
+        return result.Text ?? string.Empty;
     }
 
     /// <summary>Checks that <paramref name="value"/> is one of the list at <paramref name="listKey"/> (or its defaults).</summary>

@@ -28,8 +28,8 @@ internal static partial class Log
     public static partial void DiscoveryHandlingFailed(ILogger logger, string topic, Exception error);
 
     // Registry: state (1020–1039).
-    [LoggerMessage(1020, LogLevel.Warning, "Template {TemplateKey} of {EntityId} is outside the supported Jinja subset ({Error}); the raw payload is used instead")]
-    private static partial void UnsupportedTemplate(ILogger logger, string entityId, string templateKey, string? error);
+    [LoggerMessage(1020, LogLevel.Warning, "Template {TemplateKey} of {EntityId} is outside the supported Jinja subset ({Error}): {Template}; the option is ignored and commands that need it fail")]
+    private static partial void UnsupportedTemplate(ILogger logger, string entityId, string templateKey, string? error, string template);
 
     [LoggerMessage(1021, LogLevel.Debug, "Template {TemplateKey} of {EntityId} gave no value for the message on {Topic} ({Detail}); state kept")]
     private static partial void TemplateNoValue(ILogger logger, string entityId, string templateKey, string topic, string? detail);
@@ -67,12 +67,15 @@ internal static partial class Log
     [LoggerMessage(1032, LogLevel.Error, "Applying the client's connection state {State} to the entities' availability failed")]
     public static partial void ConnectionHandlingFailed(ILogger logger, ConnectionState state, Exception error);
 
+    [LoggerMessage(1033, LogLevel.Debug, "Availability template {TemplateKey} of {EntityId} had no value for the message on {Topic} ({Detail}); the payload itself is used, as Home Assistant does")]
+    private static partial void AvailabilityTemplateFellBack(ILogger logger, string entityId, string templateKey, string topic, string? detail);
+
     // Control (1100–1119).
     [LoggerMessage(1100, LogLevel.Debug, "{EntityId}: publishing '{Payload}' to {Topic} (QoS {Qos}, retain {Retain})")]
     public static partial void CommandPublishing(ILogger logger, string entityId, string topic, string payload, int qos, bool retain);
 
-    [LoggerMessage(1101, LogLevel.Warning, "Command template {TemplateKey} of {EntityId} is outside the supported Jinja subset ({Error}); publishing the plain value")]
-    public static partial void UnsupportedCommandTemplate(ILogger logger, string entityId, string templateKey, string? error);
+    [LoggerMessage(1101, LogLevel.Warning, "Command template {TemplateKey} of {EntityId} cannot render ({Reason}): {Template}; the command was not sent")]
+    public static partial void CommandTemplateRefused(ILogger logger, string entityId, string templateKey, string template, string reason);
 
     // Device publisher (1200–1229).
     [LoggerMessage(1200, LogLevel.Information, "Announced device {DeviceId} with {Count} entities")]
@@ -117,9 +120,11 @@ internal static partial class Log
         }
     }
 
-    public static void UnsupportedTemplate(ILogger logger, (string EntityId, string Key, string? Error) t) => UnsupportedTemplate(logger, t.EntityId, t.Key, t.Error);
+    public static void UnsupportedTemplate(ILogger logger, (string EntityId, string Key, string? Error, string Template) t) => UnsupportedTemplate(logger, t.EntityId, t.Key, t.Error, t.Template);
 
     public static void TemplateNoValue(ILogger logger, (string EntityId, string Key, string Topic, string? Detail) t) => TemplateNoValue(logger, t.EntityId, t.Key, t.Topic, t.Detail);
+
+    public static void AvailabilityTemplateFellBack(ILogger logger, (string EntityId, string Key, string Topic, string? Detail) t) => AvailabilityTemplateFellBack(logger, t.EntityId, t.Key, t.Topic, t.Detail);
 
     public static void TemplateFailed(ILogger logger, (string EntityId, string Key, string Topic, string Detail) t) => TemplateFailed(logger, t.EntityId, t.Key, t.Topic, t.Detail);
 

@@ -80,6 +80,9 @@ internal sealed class EntityDefinition
     public IEnumerable<ConfigTemplate> UnsupportedTemplates =>
         Templates.Values.Concat(Availability?.Sources.Select(s => s.Template).OfType<ConfigTemplate>() ?? []).Where(t => t.Template is null);
 
+    /// <summary><see cref="UnsupportedTemplates"/> as the public face shows them.</summary>
+    public IReadOnlyList<RejectedTemplate> RejectedTemplates { get; private init; } = [];
+
     public ConfigTemplate? GetTemplate(string key) => Templates.TryGetValue(key, out var template) ? template : null;
 
     /// <summary>Builds a definition from a validated config (see <see cref="ConfigValidator"/>).</summary>
@@ -133,6 +136,9 @@ internal sealed class EntityDefinition
             ExpireAfter = StateDelays.ExpireAfter(component, view),
             OffDelay = StateDelays.OffDelay(component, view),
             Templates = templates,
+            RejectedTemplates = [.. templates.Values.Concat(availability?.Sources.Select(s => s.Template).OfType<ConfigTemplate>() ?? [])
+                .Where(t => t.Template is null)
+                .Select(t => new RejectedTemplate(t.Key, t.Source, t.Error ?? "not supported"))],
             Bindings = bindings,
         };
     }

@@ -18,7 +18,8 @@ public sealed record RegistryStats
     /// <summary>Entities removed (empty payload, <c>{}</c>, or a device component reduced to its platform).</summary>
     public long Removed { get; init; }
 
-    /// <summary>Discovery messages or components refused; see <see cref="RejectedByReason"/>.</summary>
+    /// <summary>Discovery messages, components or (for <see cref="RejectionReason.UnsupportedTemplate"/>) template options refused;
+    /// see <see cref="RejectedByReason"/>.</summary>
     public long Rejected { get; init; }
 
     /// <summary>Refusals per reason.</summary>
@@ -36,7 +37,8 @@ public sealed record RegistryStats
     /// <summary>Value templates that failed for their input (the state was kept).</summary>
     public long TemplateErrors { get; init; }
 
-    /// <summary>Templates outside the supported subset (the raw payload was used instead).</summary>
+    /// <summary>Templates outside the supported subset, counted per discovery config (the option is ignored; never replaced
+    /// by the raw value).</summary>
     public long UnsupportedTemplates { get; init; }
 
     /// <summary>State payloads the component could not use (not a number, not one of the configured payloads …).</summary>

@@ -23,4 +23,8 @@ public enum RejectionReason
 
     /// <summary>The entity's <c>unique_id</c> is already used by an entity on another discovery topic of a different component.</summary>
     DuplicateUniqueId,
+
+    /// <summary>A template option is outside the supported Jinja subset. Only that option is refused: the entity is added,
+    /// and lists the option in <see cref="HomeAssistantEntity.RejectedTemplates"/>.</summary>
+    UnsupportedTemplate,
 }

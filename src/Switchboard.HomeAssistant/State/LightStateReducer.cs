@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Switchboard.HomeAssistant.Discovery;
 
 namespace Switchboard.HomeAssistant.State;
 
@@ -18,6 +19,14 @@ internal static class LightStateReducer
         "template" => ApplyTemplate(context),
         _ => ApplyBasic(context, key),
     };
+
+    /// <summary>The color mode a json-schema light has before any state arrives: with exactly one
+    /// <c>supported_color_modes</c> it is that one, as <c>light/schema_json.py</c> sets it; otherwise unknown.</summary>
+    public static string? FixedColorMode(EntityDefinition definition) =>
+        definition.Component == HomeAssistantComponents.Light && definition.Schema == "json"
+            && definition.Config.GetStringList("supported_color_modes") is [var only]
+            ? only
+            : null;
 
     /// <summary>Mireds to kelvin (and back): Home Assistant's <c>floor(1000000 / x)</c>.</summary>
     public static int Invert(int value) => value <= 0 ? 0 : (int)Math.Floor(1_000_000.0 / value);
@@ -155,7 +164,16 @@ internal static class LightStateReducer
 
         if (root.TryGetProperty("color_mode", out var colorMode) && colorMode.ValueKind == JsonValueKind.String)
         {
-            state = state with { ColorMode = colorMode.GetString() };
+            // Home Assistant ignores a color mode the light did not declare (and warns).
+            var mode = colorMode.GetString();
+            if (config.GetStringList("supported_color_modes") is not { } supported || supported.Contains(mode!))
+            {
+                state = state with { ColorMode = mode };
+            }
+            else
+            {
+                context.Invalid(mode!, "color_mode is not one of supported_color_modes; ignored");
+            }
         }
 
         if (root.TryGetProperty("brightness", out var brightness) && brightness.ValueKind == JsonValueKind.Number && brightness.GetDouble() is var level && level > 0)
@@ -241,7 +259,8 @@ internal static class LightStateReducer
             }
         }
 
-        if (context.Definition.GetTemplate("red_template") is not null
+        // All three or none: a missing green_template must not read the raw payload as the green channel.
+        if (context.Definition.GetTemplate("red_template") is not null && context.Definition.GetTemplate("green_template") is not null && context.Definition.GetTemplate("blue_template") is not null
             && context.Render("red_template") is { Length: > 0 } red && context.Render("green_template") is { Length: > 0 } green && context.Render("blue_template") is { Length: > 0 } blue
             && StateContext.ParseInt(red) is { } r && StateContext.ParseInt(green) is { } g && StateContext.ParseInt(blue) is { } bl)
         {

@@ -16,8 +16,9 @@ internal interface IStateDiagnostics
 
 /// <summary>
 /// What a reducer sees for one message: the entity's definition and current state, the topic and payload, and
-/// helpers that render templates the way Home Assistant does (no template → raw payload; a template outside the
-/// subset → raw payload; a missing key or a failing template → no update).
+/// helpers that render templates the way Home Assistant does (no template → raw payload; a missing key or a failing
+/// template → no update). A template outside the subset also means no update: it was rejected at discovery, and the
+/// raw payload is not what Home Assistant would have read.
 /// </summary>
 internal sealed class StateContext(EntityDefinition definition, EntityState current, string topic, string payload, IStateDiagnostics diagnostics)
 {
@@ -40,9 +41,14 @@ internal sealed class StateContext(EntityDefinition definition, EntityState curr
     {
         var template = (templateKey is null ? null : Definition.GetTemplate(templateKey))
             ?? (fallbackKey is null ? null : Definition.GetTemplate(fallbackKey));
-        if (template?.Template is null)
+        if (template is null)
         {
             return Payload;
+        }
+
+        if (template.Template is null)
+        {
+            return null;
         }
 
         var result = template.Template.RenderValue(Payload);

@@ -194,6 +194,36 @@ internal static class PythonText
 
                 builder.Append(']');
                 break;
+            case TemplateDict dict:
+                builder.Append('{');
+                for (var i = 0; i < dict.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        builder.Append(", ");
+                    }
+
+                    AppendRepr(builder, dict.Entries[i].Key);
+                    builder.Append(": ");
+                    AppendRepr(builder, dict.Entries[i].Value);
+                }
+
+                builder.Append('}');
+                break;
+            case object?[] tuple:
+                builder.Append('(');
+                for (var i = 0; i < tuple.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        builder.Append(", ");
+                    }
+
+                    AppendRepr(builder, tuple[i]);
+                }
+
+                builder.Append(tuple.Length == 1 ? ",)" : ")");
+                break;
             case IReadOnlyList<object?> list:
                 builder.Append('[');
                 for (var i = 0; i < list.Count; i++)

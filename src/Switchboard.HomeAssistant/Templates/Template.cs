@@ -72,7 +72,7 @@ internal sealed class Template
     }
 
     /// <summary>Renders a value template for an incoming payload: <c>value</c> is the payload text and
-    /// <c>value_json</c> its JSON, when it parses.</summary>
+    /// <c>value_json</c> its JSON, when it parses. The output is stripped of surrounding whitespace, as Home Assistant does.</summary>
     public TemplateResult RenderValue(string payload, IReadOnlyDictionary<string, object?>? variables = null)
     {
         var all = new Dictionary<string, object?>(StringComparer.Ordinal) { ["value"] = payload };
@@ -93,7 +93,9 @@ internal sealed class Template
             }
         }
 
-        return Render(all, strict: true);
+        // Home Assistant strips what a value template renders, so "{% if … %} stopped {% endif %}" reads as "stopped".
+        var result = Render(all, strict: true);
+        return result.HasValue ? TemplateResult.Of(result.Text!.Trim()) : result;
     }
 
     /// <summary>Renders a command template: <c>value</c> is the value being sent, plus any extra variables.</summary>
@@ -126,8 +128,9 @@ internal sealed class Template
         {
             return TemplateResult.Failed(ex.Message);
         }
-        catch (Exception ex) when (ex is InvalidCastException or OverflowException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever else an input provokes (a cast, an overflow, an empty min()) fails this render, never the caller.
             return TemplateResult.Failed(ex.Message);
         }
     }

@@ -95,6 +95,28 @@ internal static class TemplateFunctions
         ["format"] = (v, a) => v is Undefined ? v : PercentFormat(PythonText.Str(v), a.Positional),
         ["is_defined"] = (v, _) => v,
         ["is_number"] = (v, _) => IsNumberLike(v),
+        ["truncate"] = TruncateFilter,
+        ["sum"] = (v, a) => v is Undefined ? v : TemplateValues.AsList(v).Aggregate(a.Get(1, "start", 0L), (x, y) => Binary("+", x, y)),
+        ["reverse"] = (v, _) => v switch
+        {
+            Undefined => v,
+            string s => new string([.. s.Reverse()]),
+            _ => TemplateValues.AsList(v).Reverse().ToList(),
+        },
+        ["unique"] = (v, _) => v is Undefined ? v : TemplateValues.AsList(v).Aggregate(new List<object?>(), (seen, x) =>
+        {
+            if (!seen.Any(y => TemplateValues.AreEqual(x, y)))
+            {
+                seen.Add(x);
+            }
+
+            return seen;
+        }),
+        ["regex_match"] = (v, a) => v is Undefined ? v : Regexes.Match(PythonText.Str(v), a, anchored: true),
+        ["regex_search"] = (v, a) => v is Undefined ? v : Regexes.Match(PythonText.Str(v), a, anchored: false),
+        ["regex_replace"] = (v, a) => v is Undefined ? v : Regexes.Replace(PythonText.Str(v), a),
+        ["regex_findall"] = (v, a) => v is Undefined ? v : Regexes.FindAll(PythonText.Str(v), a, ignoreCaseIndex: 1),
+        ["regex_findall_index"] = (v, a) => v is Undefined ? v : Regexes.FindAllIndex(PythonText.Str(v), a),
     };
 
     public static IReadOnlyDictionary<string, TemplateTest> Tests { get; } = new Dictionary<string, TemplateTest>(StringComparer.Ordinal)
@@ -109,9 +131,9 @@ internal static class TemplateFunctions
         ["boolean"] = (v, _) => v is bool,
         ["true"] = (v, _) => v is true,
         ["false"] = (v, _) => v is false,
-        ["mapping"] = (v, _) => v is JsonElement { ValueKind: JsonValueKind.Object },
+        ["mapping"] = (v, _) => Mappings.IsMapping(v),
         ["sequence"] = (v, _) => v is string || TemplateValues.IsSequence(v),
-        ["iterable"] = (v, _) => v is string || TemplateValues.IsSequence(v) || v is JsonElement { ValueKind: JsonValueKind.Object },
+        ["iterable"] = (v, _) => v is string || TemplateValues.IsSequence(v) || Mappings.IsMapping(v),
         ["odd"] = (v, _) => v is long l && l % 2 != 0,
         ["even"] = (v, _) => v is long l && l % 2 == 0,
         ["in"] = (v, a) => a.Count > 0 && Compare("in", v, a[0]) is true,
@@ -138,6 +160,8 @@ internal static class TemplateFunctions
         Undefined => target,
         JsonElement { ValueKind: JsonValueKind.Object } obj when obj.TryGetProperty(name, out var property) => TemplateValues.FromJson(property),
         JsonElement { ValueKind: JsonValueKind.Object } obj when DictMethods.Contains(name) => new BoundMethod(obj, name),
+        TemplateDict dict when dict.TryGetValue(name, out var entry) => entry,
+        TemplateDict dict when DictMethods.Contains(name) => new BoundMethod(dict, name),
         string s when StringMethods.Contains(name) => new BoundMethod(s, name),
         _ => Undefined.Because($"'{TemplateValues.TypeName(target)}' has no attribute '{name}'"),
     };
@@ -150,6 +174,8 @@ internal static class TemplateFunctions
                 return target;
             case JsonElement { ValueKind: JsonValueKind.Object } obj when key is string name:
                 return obj.TryGetProperty(name, out var property) ? TemplateValues.FromJson(property) : Undefined.Because($"'dict' has no key '{name}'");
+            case TemplateDict dict:
+                return dict.TryGetValue(key, out var entry) ? entry : Undefined.Because($"'dict' has no key {PythonText.Repr(key)}");
             case JsonElement { ValueKind: JsonValueKind.Array } array when key is long or bool:
                 var length = array.GetArrayLength();
                 var index = NormalizeIndex(TemplateValues.ToLong(key), length);
@@ -221,13 +247,13 @@ internal static class TemplateFunctions
             };
         }
 
-        var obj = (JsonElement)method.Target;
+        var mapping = method.Target;
         return method.Name switch
         {
-            "get" => Arg(0) is string key && obj.TryGetProperty(key, out var value) ? TemplateValues.FromJson(value) : Arg(1),
-            "keys" => obj.EnumerateObject().Select(p => (object?)p.Name).ToList(),
-            "values" => obj.EnumerateObject().Select(p => TemplateValues.FromJson(p.Value)).ToList(),
-            "items" => obj.EnumerateObject().Select(p => (object?)new List<object?> { p.Name, TemplateValues.FromJson(p.Value) }).ToList(),
+            "get" => Mappings.TryGet(mapping, Arg(0), out var value) ? value : Arg(1),
+            "keys" => Mappings.Entries(mapping).Select(e => e.Key).ToList(),
+            "values" => Mappings.Entries(mapping).Select(e => e.Value).ToList(),
+            "items" => Mappings.Entries(mapping).Select(e => (object?)new object?[] { e.Key, e.Value }).ToList(),
             _ => Undefined.Instance,
         };
     }
@@ -518,6 +544,39 @@ internal static class TemplateFunctions
         return precision == 0 ? (object)(long)rounded : rounded;
     }
 
+    /// <summary>Jinja's <c>truncate(length=255, killwords=False, end='...', leeway=5)</c>.</summary>
+    private static object? TruncateFilter(object? value, FilterArguments arguments)
+    {
+        if (value is Undefined)
+        {
+            return value;
+        }
+
+        var s = PythonText.Str(value);
+        var length = TemplateValues.ToLong(arguments.Get(0, "length", 255L));
+        var killWords = TemplateValues.IsTruthy(arguments.Get(1, "killwords", false));
+        var end = PythonText.Str(arguments.Get(2, "end", "..."));
+        var leeway = arguments.Get(3, "leeway", 5L) is null ? 5 : TemplateValues.ToLong(arguments.Get(3, "leeway", 5L));
+        if (length < end.Length || leeway < 0)
+        {
+            throw new TemplateRuntimeException($"truncate: length {length} is shorter than the end text, or leeway {leeway} is negative");
+        }
+
+        if (s.Length <= length + leeway)
+        {
+            return s;
+        }
+
+        var cut = s[..(int)(length - end.Length)];
+        if (!killWords)
+        {
+            var space = cut.LastIndexOf(' ');
+            cut = space >= 0 ? cut[..space] : cut;
+        }
+
+        return cut + end;
+    }
+
     private static object? DefaultFilter(object? value, FilterArguments arguments)
     {
         var fallback = arguments.Get(0, "default_value", string.Empty);
@@ -529,7 +588,7 @@ internal static class TemplateFunctions
     {
         Undefined => value,
         string s => (long)s.Length,
-        JsonElement { ValueKind: JsonValueKind.Object } o => (long)o.EnumerateObject().Count(),
+        JsonElement { ValueKind: JsonValueKind.Object } or TemplateDict => (long)Mappings.Count(value),
         _ => (long)TemplateValues.AsList(value).Count,
     };
 
@@ -584,6 +643,7 @@ internal static class TemplateFunctions
     {
         string s => item is string sub ? s.Contains(sub, StringComparison.Ordinal) : throw new TemplateRuntimeException($"'in <string>' requires string as left operand, not {TemplateValues.TypeName(item)}"),
         JsonElement { ValueKind: JsonValueKind.Object } obj => item is string key && obj.TryGetProperty(key, out _),
+        TemplateDict dict => dict.TryGetValue(item, out _),
         _ when TemplateValues.IsSequence(container) => TemplateValues.AsList(container).Any(x => TemplateValues.AreEqual(x, item)),
         _ => throw new TemplateRuntimeException($"argument of type '{TemplateValues.TypeName(container)}' is not iterable"),
     };

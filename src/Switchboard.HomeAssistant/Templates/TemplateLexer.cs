@@ -19,17 +19,19 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Position,
 
 /// <summary>
 /// Tokenizes the expression inside a <c>{{ … }}</c> or <c>{% … %}</c> block, up to and including its closing
-/// delimiter, so that delimiters inside string literals are not mistaken for the end.
+/// delimiter, so that delimiters inside string literals are not mistaken for the end. As in Jinja's lexer, the closing
+/// delimiter only counts while brackets are balanced: the <c>}}</c> of <c>{{ {'a': {'b': 1}} }}</c> closes two dicts.
 /// </summary>
 internal static class TemplateLexer
 {
-    private static readonly string[] Operators = ["//", "==", "!=", "<=", ">=", "**", "(", ")", "[", "]", ".", ",", "|", "<", ">", "+", "-", "*", "/", "%", "~", ":", "="];
+    private static readonly string[] Operators = ["//", "==", "!=", "<=", ">=", "**", "(", ")", "[", "]", "{", "}", ".", ",", "|", "<", ">", "+", "-", "*", "/", "%", "~", ":", "="];
 
     /// <summary>Reads tokens from <paramref name="position"/> to the block end; <paramref name="position"/> ends just after it.</summary>
     public static List<Token> ReadBlock(string source, ref int position, string closing)
     {
         var tokens = new List<Token>();
         var i = position;
+        var depth = 0;
         while (true)
         {
             while (i < source.Length && char.IsWhiteSpace(source[i]))
@@ -43,21 +45,21 @@ internal static class TemplateLexer
             }
 
             var c = source[i];
-            if (c == '-' && string.CompareOrdinal(source, i + 1, closing, 0, 2) == 0)
+            if (depth == 0 && c == '-' && string.CompareOrdinal(source, i + 1, closing, 0, 2) == 0)
             {
                 tokens.Add(new Token(TokenKind.BlockEnd, closing, i, StripAfter: true));
                 position = i + 3;
                 return tokens;
             }
 
-            if (string.CompareOrdinal(source, i, closing, 0, 2) == 0)
+            if (depth == 0 && string.CompareOrdinal(source, i, closing, 0, 2) == 0)
             {
                 tokens.Add(new Token(TokenKind.BlockEnd, closing, i));
                 position = i + 2;
                 return tokens;
             }
 
-            if (c is '}' or '%' && i + 1 < source.Length && source[i + 1] == '}')
+            if (depth == 0 && c is '}' or '%' && i + 1 < source.Length && source[i + 1] == '}')
             {
                 throw new TemplateSyntaxException($"unexpected '{c}}}', expected '{closing}'", i);
             }
@@ -93,6 +95,12 @@ internal static class TemplateLexer
                 {
                     tokens.Add(new Token(TokenKind.Operator, op, i));
                     i += op.Length;
+                    depth = op switch
+                    {
+                        "(" or "[" or "{" => depth + 1,
+                        ")" or "]" or "}" when depth > 0 => depth - 1,
+                        _ => depth,
+                    };
                     matched = true;
                     break;
                 }

@@ -107,9 +107,26 @@ internal sealed class ConstantExpr(object? value) : Expr
     public override object? Evaluate(TemplateScope scope) => Value;
 }
 
-internal sealed class ListExpr(List<Expr> items) : Expr
+/// <summary>A list literal, or a tuple (evaluated to an array, which renders with parentheses).</summary>
+internal sealed class ListExpr(List<Expr> items, bool isTuple) : Expr
 {
-    public override object? Evaluate(TemplateScope scope) => items.Select(i => i.Evaluate(scope)).ToList();
+    public override object? Evaluate(TemplateScope scope) =>
+        isTuple ? items.Select(i => i.Evaluate(scope)).ToArray() : items.Select(i => i.Evaluate(scope)).ToList();
+}
+
+/// <summary>A dict literal; keys are evaluated in order and a repeated key keeps the last value.</summary>
+internal sealed class DictExpr(List<(Expr Key, Expr Value)> entries) : Expr
+{
+    public override object? Evaluate(TemplateScope scope)
+    {
+        var dict = new TemplateDict();
+        foreach (var (key, value) in entries)
+        {
+            dict.Set(key.Evaluate(scope), value.Evaluate(scope));
+        }
+
+        return dict;
+    }
 }
 
 internal sealed class NameExpr(string name) : Expr

@@ -2,7 +2,8 @@ namespace Switchboard.HomeAssistant.Templates;
 
 /// <summary>
 /// Parses template text — literal text, <c>{{ expression }}</c>, <c>{% if/elif/else/endif %}</c>, <c>{% set %}</c>,
-/// <c>{# comments #}</c>, with <c>-</c> whitespace control — into nodes. Expressions follow Jinja's grammar and
+/// <c>{# comments #}</c>, with <c>-</c> whitespace control — into nodes. Literals: strings, numbers, <c>True/False/None</c>,
+/// lists <c>[…]</c>, tuples <c>(a, b)</c> and dicts <c>{key: value}</c>. Expressions follow Jinja's grammar and
 /// precedence: inline <c>if/else</c>, <c>or</c>, <c>and</c>, <c>not</c>, comparisons and <c>in</c>, <c>+ -</c>, <c>~</c>,
 /// <c>* / // %</c>, <c>**</c>, unary minus, then postfix <c>.name</c>, <c>[index]</c>, <c>[a:b]</c>, calls, <c>| filter</c>
 /// and <c>is test</c>. Anything outside the subset (unknown filters, tests, functions or statements) is a
@@ -10,11 +11,17 @@ namespace Switchboard.HomeAssistant.Templates;
 /// </summary>
 internal static class TemplateParser
 {
+    /// <summary>How deep expressions and blocks may nest; deeper text is refused rather than risking the stack.</summary>
+    public const int MaxNesting = 64;
+
+    /// <summary>How many tokens one expression may have: operator chains evaluate recursively, so their length is a depth too.</summary>
+    public const int MaxTokens = 4096;
+
     public static List<TemplateNode> Parse(string source)
     {
         var items = Scan(source);
         var index = 0;
-        var body = ParseBody(items, ref index, source, out var terminator, []);
+        var body = ParseBody(items, ref index, source, out var terminator, [], 0);
         if (terminator is not null)
         {
             throw new TemplateSyntaxException($"unexpected '{{% {terminator} %}}'", items[index - 1].Position);
@@ -97,7 +104,7 @@ internal static class TemplateParser
         return -1;
     }
 
-    private static List<TemplateNode> ParseBody(List<Item> items, ref int index, string source, out string? terminator, string[] terminators)
+    private static List<TemplateNode> ParseBody(List<Item> items, ref int index, string source, out string? terminator, string[] terminators, int nesting)
     {
         var nodes = new List<TemplateNode>();
         while (index < items.Count)
@@ -129,7 +136,12 @@ internal static class TemplateParser
             switch (keyword)
             {
                 case "if":
-                    nodes.Add(ParseIf(items, ref index, source, tokens));
+                    if (nesting >= MaxNesting)
+                    {
+                        throw new TemplateSyntaxException($"blocks nested more than {MaxNesting} deep", tokens[0].Position);
+                    }
+
+                    nodes.Add(ParseIf(items, ref index, source, tokens, nesting + 1));
                     break;
                 case "set":
                     if (tokens.Count < 4 || tokens[1].Kind != TokenKind.Name || tokens[2] is not { Kind: TokenKind.Operator, Text: "=" })
@@ -153,13 +165,13 @@ internal static class TemplateParser
         return nodes;
     }
 
-    private static IfNode ParseIf(List<Item> items, ref int index, string source, List<Token> header)
+    private static IfNode ParseIf(List<Item> items, ref int index, string source, List<Token> header, int nesting)
     {
         var branches = new List<(Expr, List<TemplateNode>)>();
         var condition = ParseExpression(header, 1, header.Count - 1);
         while (true)
         {
-            var body = ParseBody(items, ref index, source, out var terminator, ["elif", "else", "endif"]);
+            var body = ParseBody(items, ref index, source, out var terminator, ["elif", "else", "endif"], nesting);
             branches.Add((condition, body));
             if (terminator == "elif")
             {
@@ -171,7 +183,7 @@ internal static class TemplateParser
             List<TemplateNode>? otherwise = null;
             if (terminator == "else")
             {
-                otherwise = ParseBody(items, ref index, source, out _, ["endif"]);
+                otherwise = ParseBody(items, ref index, source, out _, ["endif"], nesting);
             }
 
             return new IfNode(branches, otherwise);
@@ -183,6 +195,11 @@ internal static class TemplateParser
         if (start >= end)
         {
             throw new TemplateSyntaxException("expected an expression", tokens[Math.Min(start, tokens.Count - 1)].Position);
+        }
+
+        if (end - start > MaxTokens)
+        {
+            throw new TemplateSyntaxException($"expression longer than {MaxTokens} tokens", tokens[start].Position);
         }
 
         var parser = new ExpressionParser(tokens, start, end);
@@ -202,6 +219,7 @@ internal static class TemplateParser
     {
         private static readonly HashSet<string> CompareOperators = new(StringComparer.Ordinal) { "==", "!=", "<", "<=", ">", ">=" };
         private int _i = start;
+        private int _depth;
 
         private Token Current => _i < end ? tokens[_i] : tokens[end];
 
@@ -235,6 +253,27 @@ internal static class TemplateParser
         }
 
         private Expr ParseConditional()
+        {
+            Enter();
+            try
+            {
+                return ParseConditionalCore();
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
+        private void Enter()
+        {
+            if (++_depth > MaxNesting)
+            {
+                throw new TemplateSyntaxException($"expression nested more than {MaxNesting} deep", Current.Position);
+            }
+        }
+
+        private Expr ParseConditionalCore()
         {
             var expression = ParseOr();
             while (AtName("if"))
@@ -283,7 +322,15 @@ internal static class TemplateParser
             if (AtName("not"))
             {
                 _i++;
-                return new NotExpr(ParseNot());
+                Enter();
+                try
+                {
+                    return new NotExpr(ParseNot());
+                }
+                finally
+                {
+                    _depth--;
+                }
             }
 
             return ParseCompare();
@@ -375,7 +422,15 @@ internal static class TemplateParser
             if (AtOperator("-") || AtOperator("+"))
             {
                 var negative = tokens[_i++].Text == "-";
-                node = new NegateExpr(ParseUnary(withFilter: false), negative);
+                Enter();
+                try
+                {
+                    node = new NegateExpr(ParseUnary(withFilter: false), negative);
+                }
+                finally
+                {
+                    _depth--;
+                }
             }
             else
             {
@@ -419,9 +474,51 @@ internal static class TemplateParser
                     return new ConstantExpr(token.Value);
                 case TokenKind.Operator when token.Text == "(":
                     _i++;
+                    if (AtOperator(")"))
+                    {
+                        _i++;
+                        return new ListExpr([], isTuple: true);
+                    }
+
                     var inner = ParseConditional();
+                    if (AtOperator(","))
+                    {
+                        var members = new List<Expr> { inner };
+                        while (AtOperator(","))
+                        {
+                            _i++;
+                            if (AtOperator(")"))
+                            {
+                                break;
+                            }
+
+                            members.Add(ParseConditional());
+                        }
+
+                        Expect(TokenKind.Operator, ")");
+                        return new ListExpr(members, isTuple: true);
+                    }
+
                     Expect(TokenKind.Operator, ")");
                     return inner;
+                case TokenKind.Operator when token.Text == "{":
+                    _i++;
+                    var entries = new List<(Expr, Expr)>();
+                    while (!AtOperator("}"))
+                    {
+                        var key = ParseConditional();
+                        Expect(TokenKind.Operator, ":");
+                        entries.Add((key, ParseConditional()));
+                        if (!AtOperator(","))
+                        {
+                            break;
+                        }
+
+                        _i++;
+                    }
+
+                    Expect(TokenKind.Operator, "}");
+                    return new DictExpr(entries);
                 case TokenKind.Operator when token.Text == "[":
                     _i++;
                     var items = new List<Expr>();
@@ -437,7 +534,7 @@ internal static class TemplateParser
                     }
 
                     Expect(TokenKind.Operator, "]");
-                    return new ListExpr(items);
+                    return new ListExpr(items, isTuple: false);
                 default:
                     throw new TemplateSyntaxException($"unexpected '{token.Text}'", token.Position);
             }

@@ -9,7 +9,7 @@ namespace Switchboard.HomeAssistant.Templates;
 /// The value model of the evaluator and its Python semantics. A template value is one of: <c>null</c> (None),
 /// <see cref="Undefined"/>, <see cref="bool"/>, <see cref="long"/> (int), <see cref="double"/> (float),
 /// <see cref="string"/>, a <see cref="JsonElement"/> object or array (dict/list from <c>value_json</c>), or an
-/// <see cref="IReadOnlyList{T}"/> (a list literal).
+/// <see cref="IReadOnlyList{T}"/> (a list literal; an array is a tuple), or a <see cref="TemplateDict"/> (a dict literal).
 /// </summary>
 internal static class TemplateValues
 {
@@ -59,6 +59,7 @@ internal static class TemplateValues
         JsonElement { ValueKind: JsonValueKind.Object } o => o.EnumerateObject().Any(),
         JsonElement { ValueKind: JsonValueKind.Array } a => a.GetArrayLength() > 0,
         IReadOnlyList<object?> list => list.Count > 0,
+        TemplateDict dict => dict.Count > 0,
         _ => true,
     };
 
@@ -93,6 +94,17 @@ internal static class TemplateValues
         if (left is JsonElement lj && right is JsonElement rj)
         {
             return JsonElement.DeepEquals(lj, rj);
+        }
+
+        if (Mappings.IsMapping(left) && Mappings.IsMapping(right))
+        {
+            return Mappings.Count(left) == Mappings.Count(right)
+                && Mappings.Entries(left).All(entry => Mappings.TryGet(right, entry.Key, out var other) && AreEqual(entry.Value, other));
+        }
+
+        if (left is object?[] != right is object?[])
+        {
+            return false; // a tuple never equals a list
         }
 
         if (IsSequence(left) && IsSequence(right))
@@ -150,6 +162,7 @@ internal static class TemplateValues
         IReadOnlyList<object?> list => list,
         JsonElement { ValueKind: JsonValueKind.Array } array => [.. array.EnumerateArray().Select(FromJson)],
         JsonElement { ValueKind: JsonValueKind.Object } obj => [.. obj.EnumerateObject().Select(p => (object?)p.Name)],
+        TemplateDict dict => [.. dict.Entries.Select(e => e.Key)],
         string s => [.. s.Select(c => (object?)c.ToString())],
         _ => throw new TemplateRuntimeException($"'{TypeName(value)}' object is not iterable"),
     };
@@ -163,7 +176,8 @@ internal static class TemplateValues
         long => "int",
         double => "float",
         string => "str",
-        JsonElement { ValueKind: JsonValueKind.Object } => "dict",
+        JsonElement { ValueKind: JsonValueKind.Object } or TemplateDict => "dict",
+        object?[] => "tuple",
         JsonElement { ValueKind: JsonValueKind.Array } or IReadOnlyList<object?> => "list",
         _ => value.GetType().Name,
     };
@@ -299,6 +313,16 @@ internal static class TemplateValues
 
                 writer.WriteEndArray();
                 break;
+            case TemplateDict dict:
+                writer.WriteStartObject();
+                foreach (var (key, item) in dict.Entries)
+                {
+                    writer.WritePropertyName(JsonKey(key));
+                    WriteJson(writer, item);
+                }
+
+                writer.WriteEndObject();
+                break;
             case IEnumerable<KeyValuePair<string, object?>> map:
                 writer.WriteStartObject();
                 foreach (var (key, item) in map)
@@ -314,6 +338,16 @@ internal static class TemplateValues
                 break;
         }
     }
+
+    /// <summary>The text <c>json.dumps</c> makes of a non-string key: <c>0</c>, <c>true</c>, <c>null</c>, <c>1.5</c>.</summary>
+    private static string JsonKey(object? key) => key switch
+    {
+        string s => s,
+        null => "null",
+        bool b => b ? "true" : "false",
+        double d => PythonText.FormatFloat(d),
+        _ => PythonText.Str(key),
+    };
 
     private static bool IsIntegerLiteral(JsonElement number)
     {

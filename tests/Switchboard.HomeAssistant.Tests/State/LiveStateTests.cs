@@ -47,8 +47,10 @@ public sealed class LiveStateTests
         ha.Send(RealWorld.Z2mBridgeState, RealWorld.Z2mOffline);
         Assert.False(sensor.IsAvailable);
 
-        // Legacy plain payloads do not render through {{ value_json.state }}: no change.
+        // Legacy plain payloads make {{ value_json.state }} raise, and Home Assistant then uses the payload itself.
         ha.Send(RealWorld.Z2mBridgeState, "online");
+        Assert.True(sensor.IsAvailable);
+        ha.Send(RealWorld.Z2mBridgeState, "offline");
         Assert.False(sensor.IsAvailable);
     }
 
@@ -91,6 +93,72 @@ public sealed class LiveStateTests
         Assert.False(lamp.State.IsOn);
         Assert.Equal(128, lamp.State.Brightness);
         Assert.Equal(370, lamp.State.ColorTempMireds);
+    }
+
+    [Fact]
+    public async Task A_json_light_with_one_supported_color_mode_has_it_from_the_start()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/light/ct/config", """{"schema":"json","cmd_t":"ct/set","stat_t":"ct","sup_clrm":["color_temp"]}""");
+        ha.Discover("homeassistant/light/two/config", """{"schema":"json","cmd_t":"two/set","stat_t":"two","sup_clrm":["color_temp","xy"]}""");
+        ha.Discover("homeassistant/light/basic/config", """{"cmd_t":"b/set","stat_t":"b","sup_clrm":["brightness"]}""");
+        var ct = ha.Entity("light/ct");
+
+        Assert.Equal("color_temp", ct.State.ColorMode);
+        Assert.Null(ha.Entity("light/two").State.ColorMode);
+        Assert.Null(ha.Entity("light/basic").State.ColorMode);
+
+        ha.Send("ct", """{"state":"ON","color_mode":"xy"}""");
+        Assert.True(ct.State.IsOn);
+        Assert.Equal("color_temp", ct.State.ColorMode);
+
+        ha.Discover("homeassistant/light/two/config", """{"schema":"json","cmd_t":"two/set","stat_t":"two","sup_clrm":["onoff"]}""");
+        Assert.Equal("onoff", ha.Entity("light/two").State.ColorMode);
+    }
+
+    [Fact]
+    public async Task A_template_light_reads_a_color_only_with_all_three_channel_templates()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/light/partial/config", """
+            {"schema":"template","command_topic":"t/set","command_on_template":"on","command_off_template":"off","state_topic":"t",
+             "state_template":"{{ 'on' }}","red_template":"{{ value }}"}
+            """);
+        ha.Discover("homeassistant/light/full/config", """
+            {"schema":"template","command_topic":"u/set","command_on_template":"on","command_off_template":"off","state_topic":"u",
+             "state_template":"{{ value_json.state }}","red_template":"{{ value_json.r }}","green_template":"{{ value_json.g }}",
+             "blue_template":"{{ {'x': 9}['x'] }}"}
+            """);
+
+        // Without green and blue templates the raw payload must not stand in for those channels.
+        ha.Send("t", "10");
+        ha.Send("u", """{"state":"on","r":10,"g":20}""");
+
+        Assert.True(ha.Entity("light/partial").State.IsOn);
+        Assert.Null(ha.Entity("light/partial").State.Rgb);
+        Assert.Equal(new RgbColor(10, 20, 9), ha.Entity("light/full").State.Rgb);
+    }
+
+    [Fact]
+    public async Task A_zigbee2mqtt_thermostat_maps_its_running_state_to_the_hvac_action()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/climate/0x54ef441000a1b2c3/climate/config", """
+            {"object_id":"tado","unique_id":"0x54ef441000a1b2c3_climate_zigbee2mqtt","state_topic":"zigbee2mqtt/tado",
+             "mode_command_topic":"zigbee2mqtt/tado/set/system_mode","mode_state_topic":"zigbee2mqtt/tado","mode_state_template":"{{ value_json[\"system_mode\"] }}",
+             "modes":["off","heat"],"action_topic":"zigbee2mqtt/tado",
+             "action_template":"{% set values = {None:None,'idle':'idle','heat':'heating','cool':'cooling','fan_only':'fan'} %}{{ values[value_json[\"running_state\"]] }}"}
+            """);
+        var climate = ha.Entity("0x54ef441000a1b2c3_climate_zigbee2mqtt");
+
+        ha.Send("zigbee2mqtt/tado", """{"system_mode":"heat","running_state":"heat"}""");
+
+        Assert.Empty(climate.RejectedTemplates);
+        Assert.Equal("heat", climate.State.HvacMode);
+        Assert.Equal("heating", climate.State.HvacAction);
+
+        ha.Send("zigbee2mqtt/tado", """{"system_mode":"heat","running_state":"idle"}""");
+        Assert.Equal("idle", climate.State.HvacAction);
     }
 
     [Fact]
@@ -174,7 +242,7 @@ public sealed class LiveStateTests
     }
 
     [Fact]
-    public async Task An_unsupported_template_keeps_the_raw_value_and_is_reported_once()
+    public async Task An_unsupported_template_is_rejected_loudly_and_never_replaced_by_the_raw_payload()
     {
         await using var ha = await OfflineRegistry.StartAsync();
         ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","val_tpl":"{{ states('sensor.other') }}"}""");
@@ -183,8 +251,81 @@ public sealed class LiveStateTests
         ha.Send("s", "raw-1");
         ha.Send("s", "raw-2");
 
-        Assert.Equal("raw-2", sensor.State.Value);
-        Assert.Equal(1, ha.Registry.GetStats().UnsupportedTemplates);
+        Assert.Null(sensor.State.Value);
+        var stats = ha.Registry.GetStats();
+        Assert.Equal(1, stats.UnsupportedTemplates);
+        Assert.Equal(1, stats.RejectedByReason[RejectionReason.UnsupportedTemplate]);
+        var rejected = Assert.Single(sensor.RejectedTemplates);
+        Assert.Equal("value_template", rejected.Option);
+        Assert.Equal("{{ states('sensor.other') }}", rejected.Template);
+        Assert.Contains("states", rejected.Reason, StringComparison.Ordinal);
+        var rejection = Assert.Single(ha.Registry.Rejections);
+        Assert.Equal(RejectionReason.UnsupportedTemplate, rejection.Reason);
+        Assert.Equal("homeassistant/sensor/t/config", rejection.Topic);
+        Assert.Contains("value_template", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("{{ states('sensor.other') }}", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rediscovery_with_a_supported_template_clears_the_rejected_option()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","val_tpl":"{{ states('sensor.other') }}"}""");
+        var sensor = ha.Entity("sensor/t");
+
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","val_tpl":"{{ {'a': 'A'}[value] }}"}""");
+        ha.Send("s", "a");
+
+        Assert.Empty(sensor.RejectedTemplates);
+        Assert.Equal("A", sensor.State.Value);
+    }
+
+    [Fact]
+    public async Task An_availability_template_that_raises_falls_back_to_the_payload_as_home_assistant_does()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","avty":[{"topic":"a","val_tpl":"{{ value_json.state }}"}]}""");
+        var sensor = ha.Entity("sensor/t");
+
+        ha.Send("a", "online");
+        Assert.True(sensor.IsAvailable);
+
+        ha.Send("a", """{"state":"offline"}""");
+        Assert.False(sensor.IsAvailable);
+
+        ha.Send("a", """{"state":"online"}""");
+        Assert.True(sensor.IsAvailable);
+
+        ha.Send("a", "offline");
+        Assert.False(sensor.IsAvailable);
+    }
+
+    [Fact]
+    public async Task An_availability_template_that_fails_on_a_bad_conversion_ignores_the_message()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","avty_t":"a","avty_tpl":"{{ 'online' if (value | int) > 0 else 'offline' }}"}""");
+        var sensor = ha.Entity("sensor/t");
+        ha.Send("a", "1");
+        Assert.True(sensor.IsAvailable);
+
+        ha.Send("a", "offline");
+
+        Assert.True(sensor.IsAvailable);
+        Assert.Equal(1, ha.Registry.GetStats().TemplateErrors);
+    }
+
+    [Fact]
+    public async Task An_unsupported_availability_template_does_not_guess_from_the_raw_payload()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/sensor/t/config", """{"stat_t":"s","avty":[{"topic":"a","val_tpl":"{{ states('x') }}"}]}""");
+        var sensor = ha.Entity("sensor/t");
+
+        ha.Send("a", "online");
+
+        Assert.False(sensor.IsAvailable);
+        Assert.Equal("availability.value_template", Assert.Single(sensor.RejectedTemplates).Option);
     }
 
     [Fact]
