@@ -62,23 +62,33 @@ if (options.ContainsKey("check"))
 
 var quick = options.ContainsKey("quick");
 var messages = Int("messages", quick ? 20_000 : 100_000);
-var settings = new BenchSettings(
-    Url: url,
-    Messages: messages,
-    Reps: Int("reps", 3),
-    LatencyMessages: Int("latency-messages", quick ? 1_000 : 3_000),
-    LatencyWarmup: quick ? 200 : 500,
-    Rate: Int("rate", 1_000),
-    EnvelopeMessages: Int("envelope-messages", quick ? 10_000 : 50_000),
-    OfflineMessages: Int("offline-messages", quick ? 20_000 : 100_000),
-    Quick: quick)
+BenchSettings settings;
+try
 {
-    Clients = options.TryGetValue("clients", out var c) ? c.Split(',') : null,
-    Scenarios = options.TryGetValue("scenarios", out var sc) ? sc.Split(',') : null,
-    Warmup = !options.ContainsKey("no-warmup"),
-    AllocationProfile = options.ContainsKey("alloc-profile"),
-    Protocols = Choice("protocol", "5", "5", "3.1.1").Select(p => p == "5" ? MqttProtocol.V500 : MqttProtocol.V311).ToArray(),
-    Transports = url is not null ? [] : Choice("transport", "both", "tcp", "tls").Select(t => t == "tls" ? BenchTransport.Tls : BenchTransport.Tcp).ToArray(),
-    CaFile = options.GetValueOrDefault("ca-file"),
-};
+    settings = new BenchSettings(
+        Url: url,
+        Messages: messages,
+        Reps: Int("reps", 3),
+        LatencyMessages: Int("latency-messages", quick ? 1_000 : 3_000),
+        LatencyWarmup: quick ? 200 : 500,
+        Rate: Int("rate", 1_000),
+        EnvelopeMessages: Int("envelope-messages", quick ? 10_000 : 50_000),
+        OfflineMessages: Int("offline-messages", quick ? 20_000 : 100_000),
+        Quick: quick)
+    {
+        Clients = options.TryGetValue("clients", out var c) ? c.Split(',') : null,
+        Scenarios = options.TryGetValue("scenarios", out var sc) ? sc.Split(',') : null,
+        Warmup = !options.ContainsKey("no-warmup"),
+        AllocationProfile = options.ContainsKey("alloc-profile"),
+        Protocols = Choice("protocol", "5", "5", "3.1.1").Select(p => p == "5" ? MqttProtocol.V500 : MqttProtocol.V311).ToArray(),
+        Transports = url is not null ? [] : Choice("transport", "both", "tcp", "tls").Select(t => t == "tls" ? BenchTransport.Tls : BenchTransport.Tcp).ToArray(),
+        CaFile = options.GetValueOrDefault("ca-file"),
+    };
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"{ex.Message}\n{Usage}");
+    return 2;
+}
+
 return await Harness.RunAsync(settings);
