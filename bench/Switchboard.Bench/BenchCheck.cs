@@ -10,15 +10,16 @@ public static class BenchCheck
 {
     public const int DefaultMessages = 2_000;
 
-    /// <summary>Runs the check against <paramref name="url"/>, or against a private Mosquitto when it is null.</summary>
+    /// <summary>Runs the check (Switchboard Post, TCP, MQTT 5) against <paramref name="url"/>, or against a private Mosquitto when it is null.</summary>
     public static async Task<CheckResult> RunAsync(string? url = null, int messages = DefaultMessages)
     {
         await using var broker = await PrivateBroker.StartUnlessAsync(url);
         url ??= broker!.Url;
 
         // QoS 0 may lose (only duplicates fail it), so it keeps the benchmark's idle cut-off.
-        var qos0 = await new SwitchboardBenchClient(DeliveryWait.Benchmark).ThroughputAsync(url, 0, messages);
-        var qos1 = await new SwitchboardBenchClient(DeliveryWait.Everything).ThroughputAsync(url, 1, messages);
+        var target = BenchTarget.Tcp(url);
+        var qos0 = await new SwitchboardBenchClient(SwitchboardApi.Post, DeliveryWait.Benchmark).ThroughputAsync(target, 0, messages);
+        var qos1 = await new SwitchboardBenchClient(SwitchboardApi.Post, DeliveryWait.Everything).ThroughputAsync(target, 1, messages);
         return new CheckResult(
             new CheckStream(0, messages, qos0.Missing, qos0.Duplicates, qos0.OutOfOrder),
             new CheckStream(1, messages, qos1.Missing, qos1.Duplicates, qos1.OutOfOrder));

@@ -1,3 +1,4 @@
+using Switchboard;
 using Switchboard.Bench;
 
 const string Usage = """
@@ -7,14 +8,19 @@ const string Usage = """
 
       --quick                 20k messages, fewer latency/envelope samples (under a minute)
       --check                 integrity only: Switchboard, 2k messages at QoS 0 and 1; exit 1 on loss (QoS 1) or duplicates
-      --url mqtt://host:port  use this broker instead of starting a private Mosquitto
+      --protocol 5|3.1.1|both MQTT version of every client (default 5); both = a table section per version
+      --transport tcp|tls|both  the private Mosquitto's listener(s) every client uses (default both: TCP rows, then TLS
+                              rows; TLS = mqtts://127.0.0.1 with a certificate from a CA generated at start, verified)
+      --url mqtt://host:port  use this broker instead of starting a private Mosquitto (mqtts://… = TLS; --transport ignored)
+      --ca-file ca.pem        with --url mqtts://…: the CA to verify that broker against (default: system trust)
       --reps N                interleaved repetitions (default 3); the table shows medians
       --messages N            messages per throughput run (default 100000, --quick 20000)
       --latency-messages N    latency samples (default 3000, --quick 1000), after a warm-up
       --rate N                latency publish rate, msg/s (default 1000)
       --envelope-messages N   envelope events per run (default 50000, --quick 10000)
       --offline-messages N    Post calls while disconnected (default 100000, --quick 20000)
-      --clients a,b           only clients whose name contains one of these (switchboard, mqttnet, mqtt.js, mosquitto)
+      --clients a,b           only clients whose name contains one of these (switchboard, post, publishasync, mqttnet,
+                              mqtt.js, mosquitto)
       --scenarios a,b         only these scenarios: qos0, qos1, latency, envelope, offline
       --no-warmup             skip the unrecorded JIT warm-up of the in-process clients
       --alloc-profile         also print, per in-process run, the allocated types (sampled) as bytes per message
@@ -38,6 +44,12 @@ if (options.ContainsKey("help"))
     return 0;
 }
 
+string[] Choice(string name, string fallback, params string[] allowed)
+{
+    var value = options.GetValueOrDefault(name, fallback);
+    return value == "both" ? allowed : allowed.Contains(value) ? [value] : throw new ArgumentException($"--{name} {value}: expected {string.Join(", ", allowed)} or both");
+}
+
 int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 var url = options.GetValueOrDefault("url");
 
@@ -50,20 +62,33 @@ if (options.ContainsKey("check"))
 
 var quick = options.ContainsKey("quick");
 var messages = Int("messages", quick ? 20_000 : 100_000);
-var settings = new BenchSettings(
-    Url: url,
-    Messages: messages,
-    Reps: Int("reps", 3),
-    LatencyMessages: Int("latency-messages", quick ? 1_000 : 3_000),
-    LatencyWarmup: quick ? 200 : 500,
-    Rate: Int("rate", 1_000),
-    EnvelopeMessages: Int("envelope-messages", quick ? 10_000 : 50_000),
-    OfflineMessages: Int("offline-messages", quick ? 20_000 : 100_000),
-    Quick: quick)
+BenchSettings settings;
+try
 {
-    Clients = options.TryGetValue("clients", out var c) ? c.Split(',') : null,
-    Scenarios = options.TryGetValue("scenarios", out var sc) ? sc.Split(',') : null,
-    Warmup = !options.ContainsKey("no-warmup"),
-    AllocationProfile = options.ContainsKey("alloc-profile"),
-};
+    settings = new BenchSettings(
+        Url: url,
+        Messages: messages,
+        Reps: Int("reps", 3),
+        LatencyMessages: Int("latency-messages", quick ? 1_000 : 3_000),
+        LatencyWarmup: quick ? 200 : 500,
+        Rate: Int("rate", 1_000),
+        EnvelopeMessages: Int("envelope-messages", quick ? 10_000 : 50_000),
+        OfflineMessages: Int("offline-messages", quick ? 20_000 : 100_000),
+        Quick: quick)
+    {
+        Clients = options.TryGetValue("clients", out var c) ? c.Split(',') : null,
+        Scenarios = options.TryGetValue("scenarios", out var sc) ? sc.Split(',') : null,
+        Warmup = !options.ContainsKey("no-warmup"),
+        AllocationProfile = options.ContainsKey("alloc-profile"),
+        Protocols = Choice("protocol", "5", "5", "3.1.1").Select(p => p == "5" ? MqttProtocol.V500 : MqttProtocol.V311).ToArray(),
+        Transports = url is not null ? [] : Choice("transport", "both", "tcp", "tls").Select(t => t == "tls" ? BenchTransport.Tls : BenchTransport.Tcp).ToArray(),
+        CaFile = options.GetValueOrDefault("ca-file"),
+    };
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"{ex.Message}\n{Usage}");
+    return 2;
+}
+
 return await Harness.RunAsync(settings);

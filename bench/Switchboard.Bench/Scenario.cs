@@ -33,7 +33,6 @@ public static class ScenarioNames
         _ => scenario.ToString(),
     };
 
-    /// <summary>Latency-like scenarios compare p50 (lower is better); the others msg/s.</summary>
     /// <summary>Messages that cross the broker in one run (0 when none do).</summary>
     public static int MessagesPerRun(this Scenario scenario, BenchSettings s) => scenario switch
     {
@@ -43,5 +42,10 @@ public static class ScenarioNames
         _ => 0,
     };
 
+    /// <summary>Latency-like scenarios compare p50 (lower is better); the others msg/s.</summary>
     public static bool ComparesLatency(this Scenario scenario) => scenario is Scenario.Latency or Scenario.PostOffline;
+
+    /// <summary>Envelope and offline rows run on plain TCP only (they measure the API, not the transport).</summary>
+    public static bool RunsOn(this Scenario scenario, BenchTarget target) =>
+        target.Transport == BenchTransport.Tcp || scenario is Scenario.ThroughputQos0 or Scenario.ThroughputQos1 or Scenario.Latency;
 }

@@ -1,10 +1,16 @@
 'use strict';
 // MQTT.js peer for bench/Switchboard.Bench. One scenario per process:
-//   node peer.js <throughput|latency|envelope|offline> --url U --topic T --qos Q --count N [--warmup W] [--rate R] [--window 100]
+//   node peer.js <throughput|latency|envelope|offline> --url U [--protocol 4|5] [--ca ca.pem] --topic T --qos Q --count N
+//                [--warmup W] [--rate R] [--window 100]
+// --url mqtt://… or mqtts://… (TLS: the CA from --ca, rejectUnauthorized: true); --protocol 4 = MQTT 3.1.1, 5 = MQTT 5.
+// Publishing follows the MQTT.js documentation: `await client.publishAsync(topic, payload, { qos })`. QoS 0: one
+// message at a time, each awaited. QoS 1: a window of at most 100 outstanding publishAsync promises (when one resolves,
+// the next is issued).
 // Protocol with the harness (stdout, one JSON object per line; stdin):
 //   prints {"ready":true} once connected, subscribed and warmed up; waits for a line "go" on stdin;
 //   runs; prints the result object; exits when stdin says "exit" or closes (so the harness can read /proc/<pid>/stat
 //   between "ready" and the result).
+const fs = require('fs');
 const mqtt = require('mqtt');
 const crypto = require('crypto');
 const readline = require('readline');
@@ -22,6 +28,8 @@ const count = Number(opt.count || 100000);
 const warmup = Number(opt.warmup || 0);
 const rate = Number(opt.rate || 1000);
 const window = Number(opt.window || 100);
+const protocolVersion = Number(opt.protocol || 5);
+const ca = opt.ca ? fs.readFileSync(opt.ca) : undefined;
 const PAYLOAD = 64;
 
 const now = () => process.hrtime.bigint(); // ns
@@ -37,7 +45,9 @@ rl.on('close', () => process.exit(0));
 
 function connect(id) {
   return new Promise((resolve, reject) => {
-    const c = mqtt.connect(url, { clientId: id, protocolVersion: 5, clean: true, reconnectPeriod: 0, keepalive: 60 });
+    const options = { clientId: id, protocolVersion, clean: true, reconnectPeriod: 0, keepalive: 60 };
+    if (url.startsWith('mqtts:')) Object.assign(options, { ca, rejectUnauthorized: true });
+    const c = mqtt.connect(url, options);
     c.once('connect', () => resolve(c));
     c.once('error', reject);
   });
@@ -79,30 +89,21 @@ function makeTally(n) {
   };
 }
 
-// Publishes seq [from, to) with at most `window` unacknowledged (QoS 1) or in chunks (QoS 0).
-function publishAll(c, t, q, from, to, make) {
-  return new Promise((resolve) => {
-    let next = from; let inflight = 0; let done = 0; const total = to - from;
-    if (total <= 0) return resolve();
-    if (q === 0) {
-      const chunk = () => {
-        const end = Math.min(to, next + 1000);
-        for (; next < end; next++) c.publish(t, make(next), { qos: 0 });
-        if (next < to) setImmediate(chunk); else c.publish(t, Buffer.alloc(0), { qos: 0 }, () => resolve());
-      };
-      chunk();
-      return;
+// Publishes seq [from, to) with awaited publishAsync: QoS 0 one at a time; QoS 1/2 with at most `window`
+// promises outstanding (each of `window` workers issues its next message when its previous one resolves).
+async function publishAll(c, t, q, from, to, make) {
+  if (q === 0) {
+    for (let i = from; i < to; i++) await c.publishAsync(t, make(i), { qos: 0 });
+    return;
+  }
+  let next = from;
+  const worker = async () => {
+    while (next < to) {
+      const seq = next++;
+      await c.publishAsync(t, make(seq), { qos: q });
     }
-    const ack = (err) => {
-      if (err) { out({ error: String(err) }); process.exit(1); }
-      inflight--; done++;
-      if (done === total) resolve(); else pump();
-    };
-    const pump = () => {
-      while (inflight < window && next < to) { inflight++; c.publish(t, make(next++), { qos: q }, ack); }
-    };
-    pump();
-  });
+  };
+  await Promise.all(Array.from({ length: Math.max(0, Math.min(window, to - from)) }, worker));
 }
 
 function percentile(sorted, p) {
@@ -143,6 +144,7 @@ async function throughput(envelope) {
   await go;
   const t0 = now();
   const pubDone = publishAll(pub, topic, qos, 0, count, make);
+  pubDone.catch((err) => { out({ error: String(err) }); process.exit(1); });
   // Stop when all arrived, or 2 s without progress after the publisher finished, or 120 s.
   let lastUnique = -1; let idleSince = null; let published = false;
   pubDone.then(() => { published = true; });
@@ -188,7 +190,7 @@ async function latency() {
       const due = Number((now() - start) / intervalNs) + 1;
       while (next < total && next < due && inflight < window) {
         inflight++;
-        pub.publish(topic, binaryPayload(next++), { qos }, () => { inflight--; });
+        pub.publishAsync(topic, binaryPayload(next++), { qos }).then(() => { inflight--; }, (err) => { out({ error: String(err) }); process.exit(1); });
       }
       if (next < total) setTimeout(tick, 1); else resolve();
     };
@@ -203,7 +205,7 @@ async function latency() {
 
 async function offline() {
   // A client that never connected (nothing listens on port 1): publish goes to MQTT.js's offline queue.
-  const c = mqtt.connect('mqtt://127.0.0.1:1', { clientId: 'node-offline', protocolVersion: 5, reconnectPeriod: 60000, connectTimeout: 60000 });
+  const c = mqtt.connect('mqtt://127.0.0.1:1', { clientId: 'node-offline', protocolVersion, reconnectPeriod: 60000, connectTimeout: 60000 });
   c.on('error', () => {});
   out({ ready: true });
   await go;
@@ -211,7 +213,7 @@ async function offline() {
   for (let i = 0; i < count; i++) {
     const b = binaryPayload(i);
     const t0 = now();
-    c.publish(topic, b, { qos });
+    c.publish(topic, b, { qos }); // not publishAsync: offline, nothing would resolve; this measures the call
     times[i] = Number(now() - t0) / 1000;
   }
   const sorted = Array.from(times).sort((a, b) => a - b);

@@ -8,7 +8,8 @@ namespace Switchboard.Bench;
 /// mosquitto_pub -l (one message per stdin line) and mosquitto_sub -C N: the C reference at QoS 0. Payloads are 64
 /// text bytes (16 hex digits of sequence + padding) because -l is line based. CPU and context switches = getrusage(RUSAGE_CHILDREN) delta
 /// (both children are reaped inside the window); peak RSS = sum of the two VmHWM values sampled while they run.
-/// Rate = pub process start → sub exit (includes mosquitto_pub's own start-up, a few ms).
+/// Rate = pub process start → sub exit (includes mosquitto_pub's own start-up, a few ms). <c>-V mqttv5</c> or
+/// <c>mqttv311</c> from the target; TLS with <c>--cafile</c> (verification and host name check on).
 /// </summary>
 public sealed class MosquittoCliBenchClient : IBenchClient
 {
@@ -30,14 +31,16 @@ public sealed class MosquittoCliBenchClient : IBenchClient
         return name;
     }
 
-    public async Task<RunResult> ThroughputAsync(string url, int qos, int count)
+    public async Task<RunResult> ThroughputAsync(BenchTarget target, int qos, int count)
     {
         if (qos != 0)
         {
-            return RunResult.Skip("QoS 0 reference only");
+            return RunResult.Absent("QoS 0 reference only");
         }
 
-        var uri = new Uri(url);
+        var uri = new Uri(target.Url);
+        var version = target.Protocol == MqttProtocol.V500 ? "mqttv5" : "mqttv311";
+        string[] tls = !target.IsTls ? [] : target.CaFile is { } ca ? ["--cafile", ca] : ["--capath", "/etc/ssl/certs"];
         var topic = $"bench/{RunIds.Next()}/mosq";
         var input = Path.Combine(Path.GetTempPath(), $"switchboard-bench-{Environment.ProcessId}-{count}.txt");
         {
@@ -52,7 +55,7 @@ public sealed class MosquittoCliBenchClient : IBenchClient
 
         var usage0 = ResourceUsage.ReapedChildren();
         var subInfo = new ProcessStartInfo(Tool("mosquitto_sub")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-h", uri.Host, "-p", uri.Port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "0", "-t", topic, "-C", count.ToString(CultureInfo.InvariantCulture), "-i", $"mosq-sub-{RunIds.Next()}" })
+        foreach (var arg in new[] { "-h", uri.Host, "-p", uri.Port.ToString(CultureInfo.InvariantCulture), "-V", version, "-q", "0", "-t", topic, "-C", count.ToString(CultureInfo.InvariantCulture), "-i", $"mosq-sub-{RunIds.Next()}" }.Concat(tls))
         {
             subInfo.ArgumentList.Add(arg);
         }
@@ -81,7 +84,7 @@ public sealed class MosquittoCliBenchClient : IBenchClient
 
         var pubInfo = new ProcessStartInfo("/bin/sh") { RedirectStandardError = true };
         pubInfo.ArgumentList.Add("-c");
-        pubInfo.ArgumentList.Add($"exec {Tool("mosquitto_pub")} -h {uri.Host} -p {uri.Port} -V mqttv5 -q 0 -t {topic} -l < {input}");
+        pubInfo.ArgumentList.Add($"exec {Tool("mosquitto_pub")} -h {uri.Host} -p {uri.Port} -V {version} -q 0 -t {topic}{string.Concat(tls.Select(a => $" '{a}'"))} -l < {input}");
         var start = Stopwatch.GetTimestamp();
         using var pub = ChildProcesses.Start(pubInfo);
         double peakSub = 0, peakPub = 0;
@@ -143,9 +146,9 @@ public sealed class MosquittoCliBenchClient : IBenchClient
 
     static double Zero(double value) => double.IsNaN(value) ? 0 : value;
 
-    public Task<RunResult> LatencyAsync(string url, int rate, int warmup, int count) => Task.FromResult(RunResult.Skip("QoS 0 throughput reference only"));
+    public Task<RunResult> LatencyAsync(BenchTarget target, int rate, int warmup, int count) => Task.FromResult(RunResult.Absent("QoS 0 throughput reference only"));
 
-    public Task<RunResult> EnvelopeAsync(string url, int count) => Task.FromResult(RunResult.Skip("QoS 0 throughput reference only"));
+    public Task<RunResult> EnvelopeAsync(BenchTarget target, int count) => Task.FromResult(RunResult.Absent("QoS 0 throughput reference only"));
 
-    public Task<RunResult> PostOfflineAsync(string url, int count) => Task.FromResult(RunResult.Skip("QoS 0 throughput reference only"));
+    public Task<RunResult> PostOfflineAsync(BenchTarget target, int count) => Task.FromResult(RunResult.Absent("QoS 0 throughput reference only"));
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -10,7 +11,8 @@ namespace Switchboard.Bench;
 /// <summary>
 /// Raw MQTTnet 5 used well: a publish window of 100 concurrent PublishAsync calls (SemaphoreSlim) so QoS 1
 /// acknowledgements overlap and QoS 0 writes pipeline behind MQTTnet's send lock, one MqttApplicationMessage per
-/// message built without the builder, the subscriber on ApplicationMessageReceivedAsync with auto-ack.
+/// message built without the builder, the subscriber on ApplicationMessageReceivedAsync with auto-ack. Protocol version
+/// and transport from the target; TLS trusts the target's CA file only (WithTrustChain), host name checked.
 /// </summary>
 public sealed class MqttNetBenchClient : IBenchClient
 {
@@ -18,18 +20,36 @@ public sealed class MqttNetBenchClient : IBenchClient
 
     public string Name => ResultTable.RawMqttNet;
 
-    static async Task<IMqttClient> ConnectAsync(string url, string clientId)
+    static async Task<IMqttClient> ConnectAsync(BenchTarget target, string clientId)
     {
-        var uri = new Uri(url);
+        var uri = new Uri(target.Url);
         var client = new MqttClientFactory().CreateMqttClient();
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(uri.Host, uri.Port)
             .WithClientId(clientId)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithProtocolVersion(target.Protocol == MqttProtocol.V500 ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311)
             .WithCleanStart()
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Build();
-        await client.ConnectAsync(options);
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (target.IsTls)
+        {
+            // Verification on: the chain must end at the CA file (custom root trust) and the name must match.
+            var trust = new X509Certificate2Collection();
+            if (target.CaFile is not null)
+            {
+                trust.ImportFromPemFile(target.CaFile);
+            }
+
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls().WithTargetHost(uri.Host).WithRevocationMode(X509RevocationMode.NoCheck);
+                if (trust.Count > 0)
+                {
+                    tls.WithTrustChain(trust);
+                }
+            });
+        }
+
+        await client.ConnectAsync(builder.Build());
         return client;
     }
 
@@ -50,12 +70,12 @@ public sealed class MqttNetBenchClient : IBenchClient
         QualityOfServiceLevel = qos,
     };
 
-    public async Task<RunResult> ThroughputAsync(string url, int qos, int count)
+    public async Task<RunResult> ThroughputAsync(BenchTarget target, int qos, int count)
     {
         var id = RunIds.Next();
         var topic = $"bench/{id}/mqttnet";
-        using var pub = await ConnectAsync(url, $"mn-pub-{id}");
-        using var sub = await ConnectAsync(url, $"mn-sub-{id}");
+        using var pub = await ConnectAsync(target, $"mn-pub-{id}");
+        using var sub = await ConnectAsync(target, $"mn-sub-{id}");
         var tally = new Tally(count);
         var level = (MqttQualityOfServiceLevel)qos;
         await SubscribeAsync(sub, topic, level, m => tally.Record(Payload.Sequence(m.Payload.FirstSpan)));
@@ -79,12 +99,12 @@ public sealed class MqttNetBenchClient : IBenchClient
         return tally.Throughput(start, reading) with { Note = publisher.Failures > 0 ? $"{publisher.Failures} publish failures" : null };
     }
 
-    public async Task<RunResult> LatencyAsync(string url, int rate, int warmup, int count)
+    public async Task<RunResult> LatencyAsync(BenchTarget target, int rate, int warmup, int count)
     {
         var id = RunIds.Next();
         var topic = $"bench/{id}/mqttnet-lat";
-        using var pub = await ConnectAsync(url, $"mn-pub-{id}");
-        using var sub = await ConnectAsync(url, $"mn-sub-{id}");
+        using var pub = await ConnectAsync(target, $"mn-pub-{id}");
+        using var sub = await ConnectAsync(target, $"mn-sub-{id}");
         var recorder = new LatencyRecorder(warmup, count);
         await SubscribeAsync(sub, topic, MqttQualityOfServiceLevel.AtLeastOnce, m => recorder.Record(m.Payload.FirstSpan));
         var publisher = new MqttNetWindowedPublisher(pub, Window);
@@ -105,12 +125,12 @@ public sealed class MqttNetBenchClient : IBenchClient
         return Stats.Latencies(recorder.Samples, count, reading, count);
     }
 
-    public async Task<RunResult> EnvelopeAsync(string url, int count)
+    public async Task<RunResult> EnvelopeAsync(BenchTarget target, int count)
     {
         var id = RunIds.Next();
         var topic = $"bench/{id}/mqttnet-env";
-        using var pub = await ConnectAsync(url, $"mn-pub-{id}");
-        using var sub = await ConnectAsync(url, $"mn-sub-{id}");
+        using var pub = await ConnectAsync(target, $"mn-pub-{id}");
+        using var sub = await ConnectAsync(target, $"mn-sub-{id}");
         var tally = new Tally(count);
         await SubscribeAsync(sub, topic, MqttQualityOfServiceLevel.AtLeastOnce, m =>
         {
@@ -139,7 +159,7 @@ public sealed class MqttNetBenchClient : IBenchClient
         return tally.Throughput(start, reading);
     }
 
-    public Task<RunResult> PostOfflineAsync(string url, int count) =>
+    public Task<RunResult> PostOfflineAsync(BenchTarget target, int count) =>
         Task.FromResult(RunResult.Skip("n/a: MQTTnet's PublishAsync throws when not connected (no offline queue)"));
 
     static async Task DisconnectAsync(params IMqttClient[] clients)

@@ -8,6 +8,8 @@ namespace Switchboard.Bench;
 /// MQTT.js 5 through bench/node-peer/peer.js, one child process per run (<c>node peer.js &lt;mode&gt; …</c>, one JSON
 /// result line on stdout). CPU (/proc/&lt;pid&gt;/stat utime + stime, 10 ms ticks) and context switches
 /// (/proc/&lt;pid&gt;/task/*/status) are read between the peer's "ready" line and its result line; peak RSS is VmHWM.
+/// The peer connects with the target's URL, <c>protocolVersion</c> (4 or 5) and, for TLS, the CA file
+/// (<c>ca</c>, <c>rejectUnauthorized: true</c>).
 /// </summary>
 public sealed class NodeBenchClient : IBenchClient
 {
@@ -200,15 +202,21 @@ public sealed class NodeBenchClient : IBenchClient
 
     static string S(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public Task<RunResult> ThroughputAsync(string url, int qos, int count) =>
-        RunPeerAsync(count, "throughput", "--url", url, "--topic", $"bench/{RunIds.Next()}/node", "--qos", S(qos), "--count", S(count), "--warmup", S(Math.Min(count, 5000)));
+    /// <summary>The target's URL, protocol level (4 = 3.1.1, 5) and CA file, the same for every peer mode.</summary>
+    static string[] Connection(BenchTarget target) =>
+        target.CaFile is { } ca
+            ? ["--url", target.Url, "--protocol", S(target.ProtocolLevel), "--ca", ca]
+            : ["--url", target.Url, "--protocol", S(target.ProtocolLevel)];
 
-    public Task<RunResult> LatencyAsync(string url, int rate, int warmup, int count) =>
-        RunPeerAsync(count, "latency", "--url", url, "--topic", $"bench/{RunIds.Next()}/node-lat", "--qos", "1", "--count", S(count), "--warmup", S(warmup), "--rate", S(rate));
+    public Task<RunResult> ThroughputAsync(BenchTarget target, int qos, int count) =>
+        RunPeerAsync(count, ["throughput", .. Connection(target), "--topic", $"bench/{RunIds.Next()}/node", "--qos", S(qos), "--count", S(count), "--warmup", S(Math.Min(count, 5000))]);
 
-    public Task<RunResult> EnvelopeAsync(string url, int count) =>
-        RunPeerAsync(count, "envelope", "--url", url, "--topic", $"bench/{RunIds.Next()}/node-env", "--qos", "1", "--count", S(count), "--warmup", S(Math.Min(count, 5000)));
+    public Task<RunResult> LatencyAsync(BenchTarget target, int rate, int warmup, int count) =>
+        RunPeerAsync(count, ["latency", .. Connection(target), "--topic", $"bench/{RunIds.Next()}/node-lat", "--qos", "1", "--count", S(count), "--warmup", S(warmup), "--rate", S(rate)]);
 
-    public Task<RunResult> PostOfflineAsync(string url, int count) =>
-        RunPeerAsync(count, "offline", "--url", url, "--topic", "bench/offline", "--qos", "1", "--count", S(count));
+    public Task<RunResult> EnvelopeAsync(BenchTarget target, int count) =>
+        RunPeerAsync(count, ["envelope", .. Connection(target), "--topic", $"bench/{RunIds.Next()}/node-env", "--qos", "1", "--count", S(count), "--warmup", S(Math.Min(count, 5000))]);
+
+    public Task<RunResult> PostOfflineAsync(BenchTarget target, int count) =>
+        RunPeerAsync(count, ["offline", .. Connection(target), "--topic", "bench/offline", "--qos", "1", "--count", S(count)]);
 }

@@ -23,5 +23,10 @@ public sealed record RunResult
     public string? Note { get; init; }
     public bool Skipped { get; init; }
 
+    /// <summary>The client does not take part in this scenario (a reference tool, or the other Switchboard API): no row.</summary>
+    public bool IsAbsent { get; init; }
+
     public static RunResult Skip(string note) => new() { Skipped = true, Note = note };
+
+    public static RunResult Absent(string note) => new() { Skipped = true, IsAbsent = true, Note = note };
 }

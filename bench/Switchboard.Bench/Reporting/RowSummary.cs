@@ -1,14 +1,14 @@
 namespace Switchboard.Bench;
 
 /// <summary>The repetitions of one client in one scenario: medians of the figures, totals of the integrity counts.</summary>
-public sealed record RowSummary(RunResult Median, long Missing, long Duplicates, long OutOfOrder, string? Note, bool Skipped)
+public sealed record RowSummary(RunResult Median, long Missing, long Duplicates, long OutOfOrder, string? Note, bool Skipped, bool Absent = false)
 {
     public static RowSummary Of(IReadOnlyList<RunResult> runs)
     {
         var measured = runs.Where(r => !r.Skipped).ToList();
         if (measured.Count == 0)
         {
-            return new RowSummary(new RunResult(), 0, 0, 0, runs.FirstOrDefault()?.Note, true);
+            return new RowSummary(new RunResult(), 0, 0, 0, runs.FirstOrDefault()?.Note, true, runs.Count > 0 && runs.All(r => r.IsAbsent));
         }
 
         var median = new RunResult
