@@ -327,7 +327,8 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             Protocol = protocol,
             ClientId = _settings.ClientId,
             Username = _settings.Username,
-            Password = _settings.Password is null ? null : new ReadOnlyMemory<byte>(System.Text.Encoding.UTF8.GetBytes(_settings.Password)),
+            // Typed as nullable on both sides: a bare null would be converted through byte[] into an empty, present password.
+            Password = _settings.Password is { } password ? new ReadOnlyMemory<byte>(System.Text.Encoding.UTF8.GetBytes(password)) : (ReadOnlyMemory<byte>?)null,
             KeepAliveSeconds = (ushort)Math.Min(ushort.MaxValue, options.KeepAlive.TotalSeconds),
             CleanStart = options.CleanStart,
             SessionExpiryInterval = v5 ? (uint)options.SessionExpiry.TotalSeconds : 0,
