@@ -1,0 +1,65 @@
+using System.Threading.Channels;
+
+namespace Switchboard.Tests.Protocol.Fakes;
+
+/// <summary>
+/// A broker the test plays by hand: put <see cref="OpenAsync"/> in <see cref="ClientSettings.OpenTransport"/> and
+/// every connection the client opens arrives here as a <see cref="FakeBrokerConnection"/>.
+/// </summary>
+internal sealed class FakeBroker : IDisposable
+{
+    private readonly Channel<FakeBrokerConnection> _connections = Channel.CreateUnbounded<FakeBrokerConnection>();
+    private readonly List<FakeBrokerConnection> _all = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>How many connections the client has opened.</summary>
+    public int ConnectionCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _all.Count;
+            }
+        }
+    }
+
+    public Task<Stream> OpenAsync(ClientSettings settings, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        FakeBrokerConnection connection;
+        lock (_lock)
+        {
+            connection = FakeBrokerConnection.Create(_all.Count + 1);
+            _all.Add(connection);
+        }
+
+        _connections.Writer.TryWrite(connection);
+        return Task.FromResult(connection.ClientStream);
+    }
+
+    /// <summary>The next connection the client opens.</summary>
+    public async Task<FakeBrokerConnection> NextConnectionAsync(TimeSpan? timeout = null)
+    {
+        var wait = timeout ?? TimeSpan.FromSeconds(5);
+        try
+        {
+            return await _connections.Reader.ReadAsync().AsTask().WaitAsync(wait);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The client opened no new connection within {wait.TotalSeconds} s ({ConnectionCount} so far).");
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var connection in _all)
+            {
+                connection.Dispose();
+            }
+        }
+    }
+}
