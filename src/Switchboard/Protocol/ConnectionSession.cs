@@ -278,52 +278,52 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
             case PacketType.PubRel:
                 return OnPubRel(firstByte, body);
             case PacketType.SubAck:
-            {
-                if (!ControlPacketDecoder.TryDecodeSubAck(firstByte, body, Protocol, out var subAck, out var error))
                 {
-                    throw new MqttProtocolViolationException($"The broker sent a malformed SUBACK: {error}");
-                }
+                    if (!ControlPacketDecoder.TryDecodeSubAck(firstByte, body, Protocol, out var subAck, out var error))
+                    {
+                        throw new MqttProtocolViolationException($"The broker sent a malformed SUBACK: {error}");
+                    }
 
-                CompleteRequest(subAck!.PacketId, subAck, "SUBACK", subAck.ReasonCodes.Length);
-                return ValueTask.CompletedTask;
-            }
+                    CompleteRequest(subAck!.PacketId, subAck, "SUBACK", subAck.ReasonCodes.Length);
+                    return ValueTask.CompletedTask;
+                }
 
             case PacketType.UnsubAck:
-            {
-                if (!ControlPacketDecoder.TryDecodeUnsubAck(firstByte, body, Protocol, out var unsubAck, out var error))
                 {
-                    throw new MqttProtocolViolationException($"The broker sent a malformed UNSUBACK: {error}");
-                }
+                    if (!ControlPacketDecoder.TryDecodeUnsubAck(firstByte, body, Protocol, out var unsubAck, out var error))
+                    {
+                        throw new MqttProtocolViolationException($"The broker sent a malformed UNSUBACK: {error}");
+                    }
 
-                CompleteRequest(unsubAck!.PacketId, unsubAck, "UNSUBACK", unsubAck.ReasonCodes.Length);
-                return ValueTask.CompletedTask;
-            }
+                    CompleteRequest(unsubAck!.PacketId, unsubAck, "UNSUBACK", unsubAck.ReasonCodes.Length);
+                    return ValueTask.CompletedTask;
+                }
 
             case PacketType.PingResp:
-            {
-                TaskCompletionSource? ping;
-                lock (_lock)
                 {
-                    ping = _ping;
-                    _ping = null;
-                }
+                    TaskCompletionSource? ping;
+                    lock (_lock)
+                    {
+                        ping = _ping;
+                        _ping = null;
+                    }
 
-                ping?.TrySetResult();
-                return ValueTask.CompletedTask;
-            }
+                    ping?.TrySetResult();
+                    return ValueTask.CompletedTask;
+                }
 
             case PacketType.Disconnect:
-            {
-                if (!ControlPacketDecoder.TryDecodeDisconnect(firstByte, body, Protocol, out var disconnect, out var error))
                 {
-                    throw new MqttProtocolViolationException($"The broker sent a malformed DISCONNECT: {error}");
-                }
+                    if (!ControlPacketDecoder.TryDecodeDisconnect(firstByte, body, Protocol, out var disconnect, out var error))
+                    {
+                        throw new MqttProtocolViolationException($"The broker sent a malformed DISCONNECT: {error}");
+                    }
 
-                MarkLost(disconnect!.ReasonCode == 0
-                    ? ExceptionFactory.ConnectionLost(_settings.Endpoint, new IOException("The broker closed the connection (DISCONNECT, normal disconnection)."))
-                    : ExceptionFactory.DisconnectedByBroker(disconnect.ReasonCode, disconnect.ReasonString, _settings.Endpoint));
-                return ValueTask.CompletedTask;
-            }
+                    MarkLost(disconnect!.ReasonCode == 0
+                        ? ExceptionFactory.ConnectionLost(_settings.Endpoint, new IOException("The broker closed the connection (DISCONNECT, normal disconnection)."))
+                        : ExceptionFactory.DisconnectedByBroker(disconnect.ReasonCode, disconnect.ReasonString, _settings.Endpoint));
+                    return ValueTask.CompletedTask;
+                }
 
             case PacketType.ConnAck:
                 throw new MqttProtocolViolationException("The broker sent a second CONNACK.");
