@@ -15,6 +15,9 @@ internal sealed class PendingRequest(ConnectionSession session)
 {
     public ConnectionSession Session { get; } = session;
 
+    /// <summary>How many reason codes the acknowledgement must carry: one per topic filter (none for a 3.1.1 UNSUBACK).</summary>
+    public int ExpectedReasonCodes { get; init; }
+
     public TaskCompletionSource<object> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
@@ -133,7 +136,7 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
     /// <summary>Sends SUBSCRIBE and waits for its SUBACK.</summary>
     public async Task<SubAckPacket> SubscribeAsync(IReadOnlyList<SubscribeRequest> filters, uint subscriptionIdentifier, CancellationToken cancellationToken)
     {
-        var request = new PendingRequest(this);
+        var request = new PendingRequest(this) { ExpectedReasonCodes = filters.Count };
         var id = _state.Ids.Add(request);
         try
         {
@@ -151,7 +154,7 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
     /// <summary>Sends UNSUBSCRIBE and waits for its UNSUBACK.</summary>
     public async Task<UnsubAckPacket> UnsubscribeAsync(IReadOnlyList<string> filters, CancellationToken cancellationToken)
     {
-        var request = new PendingRequest(this);
+        var request = new PendingRequest(this) { ExpectedReasonCodes = Protocol == MqttProtocol.V500 ? filters.Count : 0 };
         var id = _state.Ids.Add(request);
         try
         {
@@ -295,7 +298,7 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
                         throw new MqttProtocolViolationException($"The broker sent a malformed SUBACK: {error}");
                     }
 
-                    CompleteRequest(subAck!.PacketId, subAck, "SUBACK");
+                    CompleteRequest(subAck!.PacketId, subAck, "SUBACK", subAck.ReasonCodes.Length);
                     return ValueTask.CompletedTask;
                 }
 
@@ -306,7 +309,7 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
                         throw new MqttProtocolViolationException($"The broker sent a malformed UNSUBACK: {error}");
                     }
 
-                    CompleteRequest(unsubAck!.PacketId, unsubAck, "UNSUBACK");
+                    CompleteRequest(unsubAck!.PacketId, unsubAck, "UNSUBACK", unsubAck.ReasonCodes.Length);
                     return ValueTask.CompletedTask;
                 }
 
@@ -459,10 +462,17 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
         return WriteAck(_stream!, PacketType.PubComp, ack.PacketId, known || Protocol != MqttProtocol.V500 ? (byte)0 : (byte)0x92);
     }
 
-    private void CompleteRequest(ushort packetId, object packet, string what)
+    private void CompleteRequest(ushort packetId, object packet, string what, int reasonCodes)
     {
         if (_state.Ids.Get(packetId) is PendingRequest request && request.Session == this)
         {
+            if (reasonCodes != request.ExpectedReasonCodes)
+            {
+                // MQTT-3.9.3-1 / MQTT-3.11.3-1: one reason code per topic filter, in order; with any other count no
+                // code can be matched to its filter.
+                throw new MqttProtocolViolationException($"The broker sent a {what} with {reasonCodes} reason code(s) for packet identifier {packetId}, whose request had {request.ExpectedReasonCodes} topic filter(s).");
+            }
+
             request.Completion.TrySetResult(packet);
             return;
         }
