@@ -6,16 +6,16 @@ using Switchboard.IntegrationTests.Support;
 
 namespace Switchboard.IntegrationTests.Behaviour;
 
-/// <summary>Health, will, reconnects and the offline queue against each real broker.</summary>
+/// <summary>Health, will, reconnects and the offline queue against each real broker, over each of its transports (faults through a TCP proxy in front of the transport's listener).</summary>
 public sealed class ConnectionBehaviourTests
 {
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Health_is_retained_and_seen_by_a_late_subscriber(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Health_is_retained_and_seen_by_a_late_subscriber(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var service = await TestClients.ConnectAsync(broker, "svc-health", o => o.EnableHealth = true);
-        await using var observer = await TestClients.ConnectAsync(broker);
+        await using var service = await TestClients.ConnectAsync(broker, transport, "svc-health", o => o.EnableHealth = true);
+        await using var observer = await TestClients.ConnectAsync(broker, transport);
         var health = new ConcurrentQueue<Envelope<HealthStatus>>();
         await using var sub = await observer.SubscribeEventsAsync<HealthStatus>("system/health/+", (e, _) =>
         {
@@ -36,19 +36,19 @@ public sealed class ConnectionBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task The_will_fires_when_the_connection_dies_abruptly(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task The_will_fires_when_the_connection_dies_abruptly(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var proxy = TcpFaultProxy.For(broker);
-        await using var observer = await TestClients.ConnectAsync(broker);
+        await using var proxy = TcpFaultProxy.For(broker, transport);
+        await using var observer = await TestClients.ConnectAsync(broker, transport);
         var health = new ConcurrentQueue<HealthStatus>();
         await using var sub = await observer.SubscribeEventsAsync<HealthStatus>("system/health/svc-will", (e, _) =>
         {
             health.Enqueue(e.Data);
             return ValueTask.CompletedTask;
         });
-        await using var service = await TestClients.ConnectAsync(proxy, "svc-will", o => o.EnableHealth = true);
+        await using var service = await TestClients.ConnectAsync(proxy, broker, transport, "svc-will", o => o.EnableHealth = true);
         await Eventually.WaitAsync(() => health.Any(h => h.Event == "ready"), "the service announced itself");
 
         proxy.RefuseNew = true;
@@ -60,35 +60,35 @@ public sealed class ConnectionBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task A_clean_shutdown_does_not_fire_the_will(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task A_clean_shutdown_does_not_fire_the_will(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var observer = await TestClients.ConnectAsync(broker);
+        await using var observer = await TestClients.ConnectAsync(broker, transport);
         var events = new ConcurrentQueue<string>();
         await using var sub = await observer.SubscribeEventsAsync<HealthStatus>("system/health/svc-clean", (e, _) =>
         {
             events.Enqueue(e.Data.Event);
             return ValueTask.CompletedTask;
         });
-        var service = await TestClients.ConnectAsync(broker, "svc-clean", o => o.EnableHealth = true);
+        var service = await TestClients.ConnectAsync(broker, transport, "svc-clean", o => o.EnableHealth = true);
         await service.DisposeAsync();
         await service.DisposeAsync(); // idempotent
         await Eventually.WaitAsync(() => events.Contains("shutdown"), "the shutdown health arrived");
 
         // A marker published after the disconnect: once it is here, a will would have been too.
-        await using var marker = await TestClients.ConnectAsync(broker);
+        await using var marker = await TestClients.ConnectAsync(broker, transport);
         await marker.PublishAsync("system/health/svc-clean", Encoding.UTF8.GetBytes("{\"id\":\"m\",\"type\":\"marker\",\"ts\":1,\"source\":\"m\",\"data\":{\"message_id\":\"m\",\"ok\":true,\"event\":\"marker\",\"timestamp\":1.0}}"));
         await Eventually.WaitAsync(() => events.Contains("marker"), "the marker arrived");
         Assert.DoesNotContain("lost", events);
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Reconnects_and_resubscribes_after_the_broker_restarts(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Reconnects_and_resubscribes_after_the_broker_restarts(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var client = await TestClients.ConnectAsync(broker);
+        await using var client = await TestClients.ConnectAsync(broker, transport);
         var states = new ConcurrentQueue<ConnectionState>();
         client.StateChanged += (_, e) => states.Enqueue(e.Current);
         var collector = new MessageCollector();
@@ -98,18 +98,18 @@ public sealed class ConnectionBehaviourTests
         await Eventually.WaitAsync(() => client.GetStats().Reconnects >= 1 && client.State == ConnectionState.Connected, TimeSpan.FromSeconds(20), "the client reconnected");
         Assert.Contains(ConnectionState.Reconnecting, states);
 
-        await using var publisher = await TestClients.ConnectAsync(broker);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport);
         await publisher.PublishAsync("restart/after", "hello again");
         await collector.WaitForAsync(1, what: "the resubscribed handler received a message");
         Assert.Equal("hello again", collector.Messages[0].PayloadAsString());
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Publishes_made_while_the_broker_is_down_are_delivered_after_it_returns(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Publishes_made_while_the_broker_is_down_are_delivered_after_it_returns(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var client = await TestClients.ConnectAsync(broker);
+        await using var client = await TestClients.ConnectAsync(broker, transport);
         await broker.StopAsync();
         await Eventually.WaitAsync(() => client.State == ConnectionState.Reconnecting, "the client noticed the broker is gone");
 
@@ -121,7 +121,7 @@ public sealed class ConnectionBehaviourTests
 
         await broker.StartAsync();
         await pending.WithTimeout(TimeSpan.FromSeconds(20), "the queued publish to be acknowledged after the restart");
-        await using var observer = await TestClients.ConnectAsync(broker);
+        await using var observer = await TestClients.ConnectAsync(broker, transport);
         var collector = new MessageCollector();
         await using var sub = await observer.SubscribeAsync("offline/+", collector.Handler);
         await collector.WaitForAsync(2);
@@ -129,12 +129,12 @@ public sealed class ConnectionBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Bad_credentials_give_one_clear_error_and_no_retry_storm(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Bad_credentials_give_one_clear_error_and_no_retry_storm(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName, new BrokerOptions { Username = "svc", Password = "right-password" });
-        await using var proxy = TcpFaultProxy.For(broker);
-        await using var client = new SwitchboardClient(TestClients.Options(proxy.Url, configure: o =>
+        await using var proxy = TcpFaultProxy.For(broker, transport);
+        await using var client = new SwitchboardClient(TestClients.Options(proxy, broker, transport, configure: o =>
         {
             o.Username = "svc";
             o.Password = "wrong-password";

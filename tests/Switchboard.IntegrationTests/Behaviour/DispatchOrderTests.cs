@@ -10,13 +10,13 @@ namespace Switchboard.IntegrationTests.Behaviour;
 public sealed class DispatchOrderTests
 {
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Handlers_that_sometimes_await_see_every_message_once_in_order_and_never_concurrently(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Handlers_that_sometimes_await_see_every_message_once_in_order_and_never_concurrently(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
         // A tiny incoming queue so the receive path has to wait for the awaiting handlers (backpressure).
-        await using var subscriber = await TestClients.ConnectAsync(broker, configure: o => o.IncomingQueueCapacity = 4);
-        await using var publisher = await TestClients.ConnectAsync(broker);
+        await using var subscriber = await TestClients.ConnectAsync(broker, transport, configure: o => o.IncomingQueueCapacity = 4);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport);
         var seen = new List<int>();
         var running = 0;
         var overlapped = 0;

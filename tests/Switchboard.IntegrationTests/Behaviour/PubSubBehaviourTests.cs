@@ -4,17 +4,17 @@ using Switchboard.IntegrationTests.Support;
 
 namespace Switchboard.IntegrationTests.Behaviour;
 
-/// <summary>Publish/subscribe basics against each real broker.</summary>
+/// <summary>Publish/subscribe basics against each real broker, over each of its transports.</summary>
 public sealed class PubSubBehaviourTests
 {
-    public static TheoryData<string, int> BrokersAndQos()
+    public static TheoryData<string, Transport, int> BrokersAndQos()
     {
-        var data = new TheoryData<string, int>();
-        foreach (var broker in new[] { TestBrokers.Mosquitto, TestBrokers.MqttNet })
+        var data = new TheoryData<string, Transport, int>();
+        foreach (var (broker, transport) in TestBrokers.TransportPairs)
         {
             for (var qos = 0; qos <= 2; qos++)
             {
-                data.Add(broker, qos);
+                data.Add(broker, transport, qos);
             }
         }
 
@@ -23,11 +23,11 @@ public sealed class PubSubBehaviourTests
 
     [Theory]
     [MemberData(nameof(BrokersAndQos))]
-    public async Task Publishes_and_receives_at_every_qos(string brokerName, int qos)
+    public async Task Publishes_and_receives_at_every_qos(string brokerName, Transport transport, int qos)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var subscriber = await TestClients.ConnectAsync(broker);
-        await using var publisher = await TestClients.ConnectAsync(broker);
+        await using var subscriber = await TestClients.ConnectAsync(broker, transport);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport);
         var collector = new MessageCollector();
         await using var sub = await subscriber.SubscribeAsync("qos/test/#", collector.Handler, (Qos)qos);
 
@@ -43,14 +43,14 @@ public sealed class PubSubBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Retained_message_reaches_a_late_subscriber(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Retained_message_reaches_a_late_subscriber(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var publisher = await TestClients.ConnectAsync(broker);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport);
         await publisher.PublishAsync("retained/lamp", "ON", Qos.AtLeastOnce, retain: true);
 
-        await using var late = await TestClients.ConnectAsync(broker);
+        await using var late = await TestClients.ConnectAsync(broker, transport);
         var collector = new MessageCollector();
         await using var sub = await late.SubscribeAsync("retained/+", collector.Handler);
         await collector.WaitForAsync(1);
@@ -61,12 +61,12 @@ public sealed class PubSubBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Several_handlers_share_a_filter_and_the_last_one_leaving_unsubscribes(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Several_handlers_share_a_filter_and_the_last_one_leaving_unsubscribes(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var client = await TestClients.ConnectAsync(broker);
-        await using var publisher = await TestClients.ConnectAsync(broker);
+        await using var client = await TestClients.ConnectAsync(broker, transport);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport);
         var first = new MessageCollector();
         var second = new MessageCollector();
         var sub1 = await client.SubscribeAsync("shared/filter", first.Handler);
@@ -93,11 +93,11 @@ public sealed class PubSubBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task A_throwing_handler_is_counted_and_dispatch_goes_on(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task A_throwing_handler_is_counted_and_dispatch_goes_on(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var client = await TestClients.ConnectAsync(broker);
+        await using var client = await TestClients.ConnectAsync(broker, transport);
         var collector = new MessageCollector();
         await using var bad = await client.SubscribeAsync("boom/#", (m, _) => m.PayloadAsString() == "bad" ? throw new InvalidOperationException("handler bug") : ValueTask.CompletedTask);
         await using var good = await client.SubscribeAsync("boom/#", collector.Handler);
@@ -109,13 +109,13 @@ public sealed class PubSubBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Shared_subscription_splits_messages_between_two_clients(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Shared_subscription_splits_messages_between_two_clients(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var worker1 = await TestClients.ConnectAsync(broker);
-        await using var worker2 = await TestClients.ConnectAsync(broker);
-        await using var publisher = await TestClients.ConnectAsync(broker);
+        await using var worker1 = await TestClients.ConnectAsync(broker, transport);
+        await using var worker2 = await TestClients.ConnectAsync(broker, transport);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport);
         var one = new MessageCollector();
         var two = new MessageCollector();
         if (brokerName == TestBrokers.MqttNet)
@@ -147,12 +147,12 @@ public sealed class PubSubBehaviourTests
     public sealed record Reading(int Seq, string Room);
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Posted_and_published_events_arrive_as_envelopes_with_their_ids(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Posted_and_published_events_arrive_as_envelopes_with_their_ids(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var subscriber = await TestClients.ConnectAsync(broker);
-        await using var publisher = await TestClients.ConnectAsync(broker, configure: o => o.SourceName = "sensor-svc");
+        await using var subscriber = await TestClients.ConnectAsync(broker, transport);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport, configure: o => o.SourceName = "sensor-svc");
         var received = new System.Collections.Concurrent.ConcurrentQueue<Envelope<Reading>>();
         await using var sub = await subscriber.SubscribeEventsAsync<Reading>("rooms/+/reading", (e, _) =>
         {
@@ -175,11 +175,11 @@ public sealed class PubSubBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Invalid_input_fails_at_the_call(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Invalid_input_fails_at_the_call(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var client = await TestClients.ConnectAsync(broker);
+        await using var client = await TestClients.ConnectAsync(broker, transport);
         var wildcard = await Assert.ThrowsAsync<ArgumentException>(() => client.PublishAsync("a/+/b", "x"));
         Assert.Contains("wildcard", wildcard.Message);
         await Assert.ThrowsAsync<ArgumentException>(() => client.PublishAsync(string.Empty, "x"));

@@ -12,12 +12,12 @@ namespace Switchboard.IntegrationTests.Behaviour;
 public sealed class PublishWireTests
 {
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task A_publish_the_broker_refuses_fails_with_its_reason_and_the_connection_carries_on(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task A_publish_the_broker_refuses_fails_with_its_reason_and_the_connection_carries_on(string brokerName, Transport transport)
     {
         await using var broker = await StartRefusingBrokerAsync(brokerName);
-        await using var publisher = await TestClients.ConnectAsync(broker.Url);
-        await using var subscriber = await TestClients.ConnectAsync(broker.Url);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport);
+        await using var subscriber = await TestClients.ConnectAsync(broker, transport);
         var collector = new MessageCollector();
         await using var sub = await subscriber.SubscribeAsync("allowed/#", collector.Handler);
 
@@ -36,12 +36,12 @@ public sealed class PublishWireTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Large_and_small_publishes_arrive_intact_at_both_qos(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Large_and_small_publishes_arrive_intact_at_both_qos(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var publisher = await TestClients.ConnectAsync(broker);
-        await using var subscriber = await TestClients.ConnectAsync(broker);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport);
+        await using var subscriber = await TestClients.ConnectAsync(broker, transport);
         var collector = new MessageCollector();
         await using var sub = await subscriber.SubscribeAsync("sizes/#", collector.Handler);
 
@@ -71,14 +71,14 @@ public sealed class PublishWireTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task Our_packets_never_land_inside_packets_MQTTnet_writes(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task Our_packets_never_land_inside_packets_MQTTnet_writes(string brokerName, Transport transport)
     {
         // QoS 2 publishes and subscribes still go through MQTTnet (its PUBLISH is two writes: header, then payload);
         // QoS 0/1 publishes from other threads must fall between its packets, never inside one.
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var publisher = await TestClients.ConnectAsync(broker);
-        await using var subscriber = await TestClients.ConnectAsync(broker);
+        await using var publisher = await TestClients.ConnectAsync(broker, transport);
+        await using var subscriber = await TestClients.ConnectAsync(broker, transport);
         var collector = new MessageCollector();
         await using var sub = await subscriber.SubscribeAsync("mix/#", collector.Handler);
 

@@ -12,21 +12,25 @@ public sealed class RequestResponseBehaviourTests
 
     public sealed record Answer(string Reply, int Length);
 
-    public static TheoryData<string, MqttProtocol> BrokersAndProtocols() => new()
+    public static TheoryData<string, Transport, MqttProtocol> BrokersAndProtocols()
     {
-        { TestBrokers.Mosquitto, MqttProtocol.V500 },
-        { TestBrokers.Mosquitto, MqttProtocol.V311 },
-        { TestBrokers.MqttNet, MqttProtocol.V500 },
-        { TestBrokers.MqttNet, MqttProtocol.V311 },
-    };
+        var data = new TheoryData<string, Transport, MqttProtocol>();
+        foreach (var (broker, transport) in TestBrokers.TransportPairs)
+        {
+            data.Add(broker, transport, MqttProtocol.V500);
+            data.Add(broker, transport, MqttProtocol.V311);
+        }
+
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(BrokersAndProtocols))]
-    public async Task Request_gets_the_correlated_reply(string brokerName, MqttProtocol protocol)
+    public async Task Request_gets_the_correlated_reply(string brokerName, Transport transport, MqttProtocol protocol)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var responder = await TestClients.ConnectAsync(broker, configure: o => o.Protocol = protocol);
-        await using var requester = await TestClients.ConnectAsync(broker, configure: o => o.Protocol = protocol);
+        await using var responder = await TestClients.ConnectAsync(broker, transport, configure: o => o.Protocol = protocol);
+        await using var requester = await TestClients.ConnectAsync(broker, transport, configure: o => o.Protocol = protocol);
         Assert.Equal(protocol, requester.Protocol);
         await using var sub = await responder.RespondAsync<Question, Answer>("llm/request", "llm.completion", (q, _) => ValueTask.FromResult(new Answer(q.Data.Text.ToUpperInvariant(), q.Data.Text.Length)));
 
@@ -44,11 +48,11 @@ public sealed class RequestResponseBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task A_python_style_responder_on_311_is_matched_by_envelope_id(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task A_python_style_responder_on_311_is_matched_by_envelope_id(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var requester = await TestClients.ConnectAsync(broker, configure: o => o.Protocol = MqttProtocol.V311);
+        await using var requester = await TestClients.ConnectAsync(broker, transport, configure: o => o.Protocol = MqttProtocol.V311);
         await using var pythonService = await RawMqttClient.ConnectAsync(broker, b => b.WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311));
         pythonService.Client.ApplicationMessageReceivedAsync += async e =>
         {
@@ -68,11 +72,11 @@ public sealed class RequestResponseBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task A_request_nobody_answers_times_out_with_a_clear_error(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task A_request_nobody_answers_times_out_with_a_clear_error(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var requester = await TestClients.ConnectAsync(broker);
+        await using var requester = await TestClients.ConnectAsync(broker, transport);
         var error = await Assert.ThrowsAsync<TimeoutException>(() => requester.RequestAsync<Question, Answer>("nobody/home", "q", new Question("?"), TimeSpan.FromMilliseconds(300)));
         Assert.Contains("nobody/home", error.Message);
 
@@ -83,12 +87,12 @@ public sealed class RequestResponseBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task A_handler_may_await_a_request_without_deadlocking_dispatch(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task A_handler_may_await_a_request_without_deadlocking_dispatch(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        await using var backend = await TestClients.ConnectAsync(broker);
-        await using var service = await TestClients.ConnectAsync(broker);
+        await using var backend = await TestClients.ConnectAsync(broker, transport);
+        await using var service = await TestClients.ConnectAsync(broker, transport);
         await using var answer = await backend.RespondAsync<Question, Answer>("backend/ask", "backend.answer", (q, _) => ValueTask.FromResult(new Answer("42", 2)));
         var results = new ConcurrentQueue<string>();
         await using var sub = await service.SubscribeEventsAsync<Question>("front/ask", async (e, ct) =>

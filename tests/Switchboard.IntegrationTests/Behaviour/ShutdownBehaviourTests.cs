@@ -13,11 +13,11 @@ public sealed class ShutdownBehaviourTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task After_shutdown_Post_returns_false_and_PublishAsync_throws(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task After_shutdown_Post_returns_false_and_PublishAsync_throws(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        var client = await TestClients.ConnectAsync(broker);
+        var client = await TestClients.ConnectAsync(broker, transport);
         await client.ShutdownAsync().WithTimeout(Bound, "the shutdown");
         var errors = client.GetStats().PublishErrors;
 
@@ -29,14 +29,14 @@ public sealed class ShutdownBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task A_handler_that_shuts_its_own_client_down_is_not_waited_for(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task A_handler_that_shuts_its_own_client_down_is_not_waited_for(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        var service = await TestClients.ConnectAsync(broker, "svc-stop", o => o.DrainTimeout = TimeSpan.FromMinutes(1));
+        var service = await TestClients.ConnectAsync(broker, transport, "svc-stop", o => o.DrainTimeout = TimeSpan.FromMinutes(1));
         try
         {
-            var shutdown = await ShutDownFromHandlerAsync(broker, service, awaitFirst: false);
+            var shutdown = await ShutDownFromHandlerAsync(broker, transport, service, awaitFirst: false);
 
             // The drain timeout is a minute: finishing within the bound means the handler was not waited for.
             await shutdown.WithTimeout(Bound, "the shutdown called by the handler");
@@ -49,14 +49,14 @@ public sealed class ShutdownBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
-    public async Task A_handler_that_awaited_first_is_waited_for_at_most_the_drain_timeout(string brokerName)
+    [MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]
+    public async Task A_handler_that_awaited_first_is_waited_for_at_most_the_drain_timeout(string brokerName, Transport transport)
     {
         await using var broker = await TestBrokers.StartAsync(brokerName);
-        var service = await TestClients.ConnectAsync(broker, "svc-stop-late", o => o.DrainTimeout = TimeSpan.FromMilliseconds(300));
+        var service = await TestClients.ConnectAsync(broker, transport, "svc-stop-late", o => o.DrainTimeout = TimeSpan.FromMilliseconds(300));
         try
         {
-            var shutdown = await ShutDownFromHandlerAsync(broker, service, awaitFirst: true);
+            var shutdown = await ShutDownFromHandlerAsync(broker, transport, service, awaitFirst: true);
             await shutdown.WithTimeout(Bound, "the shutdown called by the handler after an await");
             Assert.Equal(ConnectionState.Disconnected, service.State);
         }
@@ -66,7 +66,7 @@ public sealed class ShutdownBehaviourTests
         }
     }
 
-    private static async Task<Task> ShutDownFromHandlerAsync(ITestBroker broker, SwitchboardClient service, bool awaitFirst)
+    private static async Task<Task> ShutDownFromHandlerAsync(ITestBroker broker, Transport transport, SwitchboardClient service, bool awaitFirst)
     {
         var called = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
         await service.SubscribeAsync("control/stop", async ValueTask (_, _) =>
@@ -82,7 +82,7 @@ public sealed class ShutdownBehaviourTests
             await shutdown;
         });
 
-        await using var operator_ = await TestClients.ConnectAsync(broker);
+        await using var operator_ = await TestClients.ConnectAsync(broker, transport);
         await operator_.PublishAsync("control/stop", "now");
         return await called.Task.WithTimeout(Bound, "the stop command reached the handler");
     }

@@ -16,6 +16,47 @@ public static class TestBrokers
     /// <summary>Every broker, for <c>[Theory, MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]</c>.</summary>
     public static TheoryData<string> All => new() { Mosquitto, MqttNet };
 
+    /// <summary>
+    /// Every broker with every transport it serves: Mosquitto over TCP, TLS, WebSocket and WebSocket over TLS; MQTTnet
+    /// over TCP and TLS (MQTTnet.Server has no WebSocket listener of its own).
+    /// </summary>
+    public static IReadOnlyList<(string Broker, Transport Transport)> TransportPairs { get; } =
+    [
+        (Mosquitto, Transport.Tcp),
+        (Mosquitto, Transport.Tls),
+        (Mosquitto, Transport.WebSocket),
+        (Mosquitto, Transport.SecureWebSocket),
+        (MqttNet, Transport.Tcp),
+        (MqttNet, Transport.Tls),
+    ];
+
+    /// <summary>
+    /// <see cref="TransportPairs"/> as theory data, for
+    /// <c>[Theory, MemberData(nameof(TestBrokers.AllTransports), MemberType = typeof(TestBrokers))]</c> with
+    /// parameters <c>(string brokerName, Transport transport)</c>.
+    /// </summary>
+    public static TheoryData<string, Transport> AllTransports
+    {
+        get
+        {
+            var data = new TheoryData<string, Transport>();
+            foreach (var (broker, transport) in TransportPairs)
+            {
+                data.Add(broker, transport);
+            }
+
+            return data;
+        }
+    }
+
+    /// <summary>The pairs of <see cref="AllTransports"/> whose transport runs TLS.</summary>
+    public static TheoryData<string, Transport> TlsTransports => new()
+    {
+        { Mosquitto, Transport.Tls },
+        { Mosquitto, Transport.SecureWebSocket },
+        { MqttNet, Transport.Tls },
+    };
+
     /// <summary>Creates a broker without starting it.</summary>
     public static ITestBroker Create(string name, BrokerOptions? options = null) => name switch
     {

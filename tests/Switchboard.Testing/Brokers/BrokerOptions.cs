@@ -30,6 +30,12 @@ public sealed record BrokerOptions
     /// Ignored by the embedded broker.</summary>
     public string? ExtraConfig { get; init; }
 
+    /// <summary>
+    /// The DNS names and IP addresses the TLS listeners' server certificate is valid for; null means
+    /// <see cref="TestCertificates.DefaultServerNames"/> (<c>localhost</c> and <c>127.0.0.1</c>).
+    /// </summary>
+    public IReadOnlyList<string>? TlsServerNames { get; init; }
+
     /// <summary>True when clients must authenticate.</summary>
     public bool RequiresCredentials => Username is not null;
 

@@ -4,6 +4,9 @@
 //    queued for a slow or offline client.
 //  - EnablePersistentSessions = true, always. Without it MQTTnet deletes every session when its connection closes,
 //    even for clean-session=false (3.1.1) or session-expiry>0 (v5) clients, unlike Mosquitto and the spec.
+//  - Transports: TCP (Port) and TLS (PortFor(Tls): WithEncryptedEndpoint and a server certificate made at test time,
+//    see TestCertificates; its CA is written to a temp directory as TlsCaFile). No WebSocket listener: MQTTnet.Server
+//    has none of its own (that needs MQTTnet.AspNetCore and Kestrel).
 //  - Listens on 127.0.0.1 only (the IPv6 listener is disabled), with SO_REUSEADDR so a restart can rebind at once.
 //  - Credentials: a ValidatingConnectionAsync handler refuses any other user name/password (and anonymous clients)
 //    with BadUserNameOrPassword (3.1.1 return code 4, v5 0x86). Mosquitto 2.0.11 refuses with NotAuthorized instead.
@@ -45,8 +48,10 @@ public sealed class EmbeddedBroker : ITestBroker
     readonly Action<MqttServer>? _configure;
     readonly object _retainedGate = new();
     List<MqttApplicationMessage> _retained = [];
+    readonly TestCertificates _certificates;
     MqttServer? _server;
     int _port;
+    int _tlsPort;
     bool _running;
     bool _everStarted;
     bool _disposed;
@@ -63,7 +68,18 @@ public sealed class EmbeddedBroker : ITestBroker
         Options.Validate();
         _configure = configure;
         _port = Options.Port ?? FreePort.Next();
+        _tlsPort = FreePort.Next();
+        _certificates = TestCertificates.For(Options.TlsServerNames);
+        var root = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_TMP") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Path.GetTempPath(), "switchboard-it");
+        Directory = Path.Combine(root, $"mqttnet-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(Directory);
+        TlsCaFile = _certificates.WritePem(Directory).CaFile;
     }
+
+    /// <summary>The broker's private temp directory (the PEM files of its TLS certificate).</summary>
+    public string Directory { get; }
 
     /// <inheritdoc />
     public string Name => BrokerName;
@@ -79,7 +95,24 @@ public sealed class EmbeddedBroker : ITestBroker
     public string Url => string.Create(CultureInfo.InvariantCulture, $"mqtt://{Host}:{Port}");
 
     /// <inheritdoc />
+    public string TlsCaFile { get; }
+
+    /// <inheritdoc />
     public BrokerOptions Options { get; }
+
+    /// <inheritdoc />
+    public bool Supports(Transport transport) => transport is Transport.Tcp or Transport.Tls;
+
+    /// <inheritdoc />
+    public int PortFor(Transport transport) => transport switch
+    {
+        Transport.Tcp => Port,
+        Transport.Tls => Volatile.Read(ref _tlsPort),
+        _ => throw new NotSupportedException($"The embedded MQTTnet broker has no listener for transport {transport}."),
+    };
+
+    /// <inheritdoc />
+    public string UrlFor(Transport transport) => transport.Url(Host, PortFor(transport));
 
     /// <inheritdoc />
     public bool IsRunning => Volatile.Read(ref _running);
@@ -170,6 +203,14 @@ public sealed class EmbeddedBroker : ITestBroker
             await StopCoreAsync(graceful: false);
             _server?.Dispose();
             _server = null;
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: a leftover temp directory is harmless.
+            }
         }
         finally
         {
@@ -185,7 +226,7 @@ public sealed class EmbeddedBroker : ITestBroker
         var started = Stopwatch.StartNew();
         while (true)
         {
-            _server ??= CreateServer(Port);
+            _server ??= CreateServer(Port, PortFor(Transport.Tls));
             try
             {
                 await _server.StartAsync();
@@ -202,6 +243,7 @@ public sealed class EmbeddedBroker : ITestBroker
                     _server.Dispose();
                     _server = null;
                     Volatile.Write(ref _port, FreePort.Next());
+                    Volatile.Write(ref _tlsPort, FreePort.Next());
                     continue;
                 }
 
@@ -252,7 +294,7 @@ public sealed class EmbeddedBroker : ITestBroker
         DefaultClientDisconnectOptions = new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NormalDisconnection },
     };
 
-    MqttServer CreateServer(int port)
+    MqttServer CreateServer(int port, int tlsPort)
     {
         var options = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
@@ -260,9 +302,15 @@ public sealed class EmbeddedBroker : ITestBroker
             .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
             .WithDefaultEndpointPort(port)
             .WithDefaultEndpointReuseAddress()
+            .WithEncryptedEndpoint()
+            .WithEncryptedEndpointBoundIPAddress(IPAddress.Loopback)
+            .WithEncryptedEndpointBoundIPV6Address(IPAddress.None)
+            .WithEncryptedEndpointPort(tlsPort)
+            .WithEncryptionCertificate(_certificates.LoadServerCertificate())
             .WithMaxPendingMessagesPerClient(MaxPendingMessagesPerClient)
             .WithPersistentSessions(true)
             .Build();
+        options.TlsEndpointOptions.ReuseAddress = true;
         var server = new MqttServerFactory().CreateMqttServer(options);
 
         if (Options.RequiresCredentials)

@@ -19,6 +19,26 @@ public interface ITestBroker : IAsyncDisposable
     /// <summary><c>mqtt://127.0.0.1:{Port}</c>.</summary>
     string Url { get; }
 
+    /// <summary>
+    /// The CA certificate (PEM file) that signed the certificate of the TLS listeners: a client that trusts it (and
+    /// nothing else) verifies the broker. The server certificate is valid for <see cref="BrokerOptions.TlsServerNames"/>.
+    /// </summary>
+    string TlsCaFile { get; }
+
+    /// <summary>True when the broker has a listener for <paramref name="transport"/>.</summary>
+    bool Supports(Transport transport);
+
+    /// <summary>The loopback port of the listener for <paramref name="transport"/> (<see cref="Port"/> for TCP).</summary>
+    /// <exception cref="NotSupportedException">The broker has no such listener (see <see cref="Supports"/>).</exception>
+    int PortFor(Transport transport);
+
+    /// <summary>
+    /// The URL of the listener for <paramref name="transport"/>, e.g. <c>mqtts://127.0.0.1:{port}</c> or
+    /// <c>ws://127.0.0.1:{port}/mqtt</c>; <see cref="Url"/> for TCP.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The broker has no such listener (see <see cref="Supports"/>).</exception>
+    string UrlFor(Transport transport);
+
     /// <summary>The options the broker was created with.</summary>
     BrokerOptions Options { get; }
 

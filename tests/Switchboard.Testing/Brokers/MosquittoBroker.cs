@@ -21,6 +21,9 @@
 //                               PersistenceFilePath to contain what it needs (see BrokerPersistenceTests).
 //  - user root                  Only when the tests run as root: otherwise Mosquitto drops to the 'mosquitto' user
 //                               and cannot write the test's temp directory.
+//  - listeners                  Four, all on 127.0.0.1, each on its own port: MQTT over TCP (Port), TLS (PortFor(Tls)),
+//                               WebSocket (protocol websockets) and WebSocket over TLS. The TLS ones use a server
+//                               certificate made at test time (TestCertificates) and written as PEM into Directory.
 //  - log_type                   One type per line: Mosquitto 2.0.11 reads only the first type on a log_type line.
 //
 // Other observed 2.0.11 behaviour worth knowing:
@@ -62,6 +65,9 @@ public sealed class MosquittoBroker : ITestBroker
     readonly Queue<string> _log = new();
     Process? _process;
     int _port;
+    int _tlsPort;
+    int _webSocketPort;
+    int _secureWebSocketPort;
     int _starts;
     bool _everStarted;
     bool _disposed;
@@ -84,6 +90,7 @@ public sealed class MosquittoBroker : ITestBroker
         Options = options ?? BrokerOptions.Default;
         Options.Validate();
         _port = Options.Port ?? FreePort.Next();
+        PickListenerPorts();
         var root = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_TMP") is { Length: > 0 } configured
             ? configured
             : Path.Combine(Path.GetTempPath(), "switchboard-it");
@@ -93,6 +100,8 @@ public sealed class MosquittoBroker : ITestBroker
         {
             System.IO.Directory.CreateDirectory(PersistenceDirectory);
         }
+
+        Tls = TestCertificates.For(Options.TlsServerNames).WritePem(Directory);
     }
 
     /// <inheritdoc />
@@ -109,7 +118,29 @@ public sealed class MosquittoBroker : ITestBroker
     public string Url => string.Create(CultureInfo.InvariantCulture, $"mqtt://{Host}:{Port}");
 
     /// <inheritdoc />
+    public string TlsCaFile => Tls.CaFile;
+
+    /// <summary>The PEM files of the TLS listeners, in <see cref="Directory"/>.</summary>
+    public TlsFiles Tls { get; }
+
+    /// <inheritdoc />
     public BrokerOptions Options { get; }
+
+    /// <inheritdoc />
+    public bool Supports(Transport transport) => Enum.IsDefined(transport);
+
+    /// <inheritdoc />
+    public int PortFor(Transport transport) => transport switch
+    {
+        Transport.Tcp => Port,
+        Transport.Tls => Volatile.Read(ref _tlsPort),
+        Transport.WebSocket => Volatile.Read(ref _webSocketPort),
+        Transport.SecureWebSocket => Volatile.Read(ref _secureWebSocketPort),
+        _ => throw new NotSupportedException($"Mosquitto has no listener for transport {transport}."),
+    };
+
+    /// <inheritdoc />
+    public string UrlFor(Transport transport) => transport.Url(Host, PortFor(transport));
 
     /// <inheritdoc />
     public bool IsRunning => _process is { HasExited: false };
@@ -267,8 +298,9 @@ public sealed class MosquittoBroker : ITestBroker
 
             if (outcome == StartOutcome.AddressInUse && !_everStarted && Options.Port is null)
             {
-                // Lost a race for an automatically picked port before anyone saw it in use: move to another one.
+                // Lost a race for an automatically picked port before anyone saw it in use: move to other ones.
                 Volatile.Write(ref _port, FreePort.Next());
+                PickListenerPorts();
                 continue;
             }
 
@@ -467,6 +499,13 @@ public sealed class MosquittoBroker : ITestBroker
 
     string PasswordFilePath => Path.Combine(Directory, "passwd");
 
+    void PickListenerPorts()
+    {
+        Volatile.Write(ref _tlsPort, FreePort.Next());
+        Volatile.Write(ref _webSocketPort, FreePort.Next());
+        Volatile.Write(ref _secureWebSocketPort, FreePort.Next());
+    }
+
     string BuildConfig(int port, int start)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -518,12 +557,28 @@ public sealed class MosquittoBroker : ITestBroker
         config.AppendLine("connection_messages true");
         config.AppendLine("log_timestamp true");
         config.AppendLine("log_timestamp_format %H:%M:%S");
+        // The other transports; per-listener options (protocol, certificate) follow their listener line.
+        config.AppendLine(inv, $"listener {PortFor(Transport.Tls)} 127.0.0.1");
+        AppendTls(config);
+        config.AppendLine(inv, $"listener {PortFor(Transport.WebSocket)} 127.0.0.1");
+        config.AppendLine("protocol websockets");
+        config.AppendLine(inv, $"listener {PortFor(Transport.SecureWebSocket)} 127.0.0.1");
+        config.AppendLine("protocol websockets");
+        AppendTls(config);
         if (Options.ExtraConfig is { } extra)
         {
             config.AppendLine(extra);
         }
 
         return config.ToString();
+    }
+
+    void AppendTls(StringBuilder config)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        config.AppendLine(inv, $"cafile {Tls.CaFile}");
+        config.AppendLine(inv, $"certfile {Tls.CertificateFile}");
+        config.AppendLine(inv, $"keyfile {Tls.KeyFile}");
     }
 
     async Task CreatePasswordFileAsync()

@@ -66,6 +66,16 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         return new TcpFaultProxy(broker.Port, broker.Host);
     }
 
+    /// <summary>
+    /// A proxy in front of the <paramref name="transport"/> listener of <paramref name="broker"/>. The proxy only
+    /// forwards bytes, so TLS and WebSockets pass through it: connect to <see cref="UrlFor"/> with the same transport.
+    /// </summary>
+    public static TcpFaultProxy For(ITestBroker broker, Transport transport)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        return new TcpFaultProxy(broker.PortFor(transport), broker.Host);
+    }
+
     /// <summary>Where connections are forwarded to.</summary>
     public string TargetHost { get; }
 
@@ -74,6 +84,12 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     /// <summary>The proxy's loopback port.</summary>
     public int Port { get; }
+
+    /// <summary>
+    /// The proxy's URL for a client of <paramref name="transport"/>, e.g. <c>mqtts://127.0.0.1:{Port}</c>: the
+    /// proxy must forward to a listener of that transport (<see cref="For(ITestBroker, Transport)"/>).
+    /// </summary>
+    public string UrlFor(Transport transport) => transport.Url("127.0.0.1", Port);
 
     /// <summary><c>mqtt://127.0.0.1:{Port}</c>.</summary>
     public string Url => string.Create(CultureInfo.InvariantCulture, $"mqtt://127.0.0.1:{Port}");
