@@ -5,6 +5,8 @@ using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
+using Switchboard.Tests.Protocol.Packets;
+
 namespace Switchboard.Tests.Connection.Wire;
 
 /// <summary>The PUBLISH packets Switchboard writes itself, decoded by MQTTnet's own decoder as the reference.</summary>
@@ -17,38 +19,9 @@ public sealed class PublishPacketEncoderTests
         return [.. header.WrittenSpan, .. message.Payload.Span];
     }
 
-    /// <summary>Reads the fixed header by hand (not through MqttFraming) and checks the length is encoded minimally.</summary>
-    private static (int HeaderLength, int Remaining) FixedHeader(byte[] packet)
-    {
-        var remaining = 0;
-        var multiplier = 1;
-        var at = 1;
-        byte b;
-        do
-        {
-            Assert.True(at <= 4, "The remaining length takes more than four bytes.");
-            b = packet[at++];
-            remaining += (b & 0x7F) * multiplier;
-            multiplier *= 128;
-        }
-        while ((b & 0x80) != 0);
+    private static (int HeaderLength, int Remaining) FixedHeader(byte[] packet) => MqttnetOracle.FixedHeader(packet);
 
-        var minimal = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
-        Assert.Equal(minimal, at - 1);
-        Assert.Equal(packet.Length, at + remaining);
-        return (at, remaining);
-    }
-
-    private static MqttPublishPacket DecodeWithMqttnet(byte[] packet, MqttProtocol protocol)
-    {
-        var (headerLength, remaining) = FixedHeader(packet);
-        var body = new byte[remaining];
-        packet.AsSpan(headerLength).CopyTo(body);
-        var version = protocol == MqttProtocol.V500 ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311;
-        var formatter = new MqttPacketFormatterAdapter(version, new MqttBufferWriter(4096, 65_536));
-        var decoded = formatter.Decode(new ReceivedMqttPacket(packet[0], new ArraySegment<byte>(body), packet.Length));
-        return Assert.IsType<MqttPublishPacket>(decoded);
-    }
+    private static MqttPublishPacket DecodeWithMqttnet(byte[] packet, MqttProtocol protocol) => MqttnetOracle.Decode<MqttPublishPacket>(packet, protocol);
 
     private static byte[] Payload(int length)
     {
