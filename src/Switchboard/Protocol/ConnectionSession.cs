@@ -89,6 +89,10 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
     /// PINGRESP then says nothing about the connection.</summary>
     public bool IsReceivePathHeld => _reader?.IsHandling ?? false;
 
+    /// <summary>Bytes received on this connection so far: progress means the connection is alive even while a
+    /// PINGRESP is still queued behind a large packet that arrives slowly.</summary>
+    public long BytesReceived => _reader?.BytesReceived ?? 0;
+
     /// <summary>Cancelled when the session is lost.</summary>
     public CancellationToken Lost { get; }
 

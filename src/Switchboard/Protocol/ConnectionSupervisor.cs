@@ -366,6 +366,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             }
 
             var ping = session.PingAsync(session.Lost);
+            var received = session.BytesReceived;
             try
             {
                 while (true)
@@ -376,11 +377,14 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
                         await ping.WaitAsync(timeout.Token).ConfigureAwait(false);
                         break;
                     }
-                    catch (OperationCanceledException) when (timeout.IsCancellationRequested && session.IsReceivePathHeld && session.IsAlive)
+                    catch (OperationCanceledException) when (timeout.IsCancellationRequested && session.IsAlive && (session.IsReceivePathHeld || session.BytesReceived != received))
                     {
-                        // A handler holds the receive path, so the PINGRESP may be sitting unread: that says nothing
-                        // about the connection. The PINGREQs still go out (they bypass the cork), so the broker keeps
-                        // the connection; judge again when the handler lets go.
+                        // Either a handler holds the receive path, so the PINGRESP may be sitting unread, or bytes
+                        // are still arriving and the PINGRESP is queued behind them (a large message from a slow
+                        // link: Mosquitto 2.0's WebSocket listener sends 4 KB per 100 ms). Neither says the
+                        // connection is dead. Another PINGREQ goes out (they bypass the cork), so the broker keeps
+                        // the connection; judge again after another interval.
+                        received = session.BytesReceived;
                         ping = session.PingAsync(session.Lost);
                     }
                 }

@@ -46,8 +46,10 @@ internal sealed class PacketReader
         _maximumPacketSize = maximumPacketSize;
     }
 
-    /// <summary>Bytes received so far.</summary>
-    public long BytesReceived { get; private set; }
+    /// <summary>Bytes received so far; read by the keep-alive watchdog on another thread.</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    private long _bytesReceived;
 
     /// <summary>True while a packet is being handled (or its handler awaited): the reader is not reading then.</summary>
     public bool IsHandling => Volatile.Read(ref _handling);
@@ -88,7 +90,7 @@ internal sealed class PacketReader
             }
 
             _end += read;
-            BytesReceived += read;
+            Volatile.Write(ref _bytesReceived, _bytesReceived + read);
         }
     }
 
@@ -166,7 +168,7 @@ internal sealed class PacketReader
             }
 
             filled += read;
-            BytesReceived += read;
+            Volatile.Write(ref _bytesReceived, _bytesReceived + read);
         }
 
         _stream.Cork();

@@ -64,6 +64,47 @@ public sealed class KeepAliveTests
     }
 
     [Fact]
+    public async Task A_pingresp_queued_behind_a_large_message_that_is_still_arriving_does_not_kill_the_connection()
+    {
+        // Mosquitto 2.0's WebSocket listener sends 4 KB per 100 ms: a 2 MB message takes most of a minute, and the
+        // PINGRESP comes after it. Bytes arriving say the connection is alive; only silence is a dead connection.
+        await using var harness = new SupervisorHarness(o => o.KeepAlive = KeepAlive);
+        var connection = await harness.ConnectAsync();
+        var session = harness.LiveSession;
+        var before = session.BytesReceived;
+        var payload = new byte[200_000];
+        Random.Shared.NextBytes(payload);
+        var publish = Publish(harness.Protocol, "big/one", Qos.AtMostOnce, 0, payload);
+        var thirds = new[] { publish[..(publish.Length / 3)], publish[(publish.Length / 3)..(2 * publish.Length / 3)], publish[(2 * publish.Length / 3)..] };
+
+        await harness.Time.AdvanceWhenArmedAsync(Half, 1);
+        await connection.ExpectAsync(PacketType.PingReq);
+        var sent = 0L;
+        for (var i = 0; i < 2; i++)
+        {
+            // A third of the message arrives within each PINGRESP deadline (timers 2 and 3).
+            await connection.SendAsync(thirds[i]);
+            sent += thirds[i].Length;
+            await Eventually.WaitUntilAsync(() => session.BytesReceived >= before + sent, "the part of the message to be read");
+            await harness.Time.AdvanceWhenArmedAsync(Half, 2 + i);
+            await connection.ExpectAsync(PacketType.PingReq);
+            Assert.True(session.IsAlive);
+        }
+
+        await connection.SendAsync([.. thirds[2], .. PingResp]);
+        await Eventually.WaitUntilAsync(() => !harness.Received.IsEmpty, "the large message to be handed on");
+        Assert.True(payload.AsSpan().SequenceEqual(harness.Received.Single().Payload.Span));
+
+        // Now silence: the next deadline after a PINGREQ with nothing arriving ends the connection.
+        await harness.Time.AdvanceWhenArmedAsync(Half, 5);
+        await connection.ExpectAsync(PacketType.PingReq);
+        await harness.Time.AdvanceWhenArmedAsync(Half, 6);
+        var reason = Assert.IsType<MqttConnectionException>(await session.LostTask.WaitAsync(SupervisorHarness.Timeout));
+        Assert.Contains("did not answer a ping", reason.Message, StringComparison.Ordinal);
+        Assert.Equal(1, harness.Broker.ConnectionCount);
+    }
+
+    [Fact]
     public async Task A_connect_without_connack_times_out_after_the_connect_timeout()
     {
         var connectTimeout = TimeSpan.FromSeconds(3);
