@@ -46,6 +46,7 @@ internal sealed class PublishPump : IPublishAcknowledgements
         _supervisor = supervisor;
         _counters = counters;
         _logger = logger;
+        queue.NothingInFlight = () => Volatile.Read(ref _counters.Inflight) == 0;
     }
 
     /// <summary>Hook for the durable outbox: called when the broker has acknowledged a message.</summary>

@@ -36,11 +36,13 @@ internal sealed class ReaderWakeup
     }
 
     /// <summary>Takes the parked reader, if any; call under the queue's lock, then <see cref="Wake"/> outside it.</summary>
-    public Parked Take()
+    /// <param name="preferInline">Resume it on this thread even if it parked only moments ago (the writer is known
+    /// not to be in a burst).</param>
+    public Parked Take(bool preferInline = false)
     {
         var reader = _reader;
         _reader = null;
-        return new Parked(this, reader, reader is not null && _time is not null && _time.GetTimestamp() - _parkedAt >= _idleTicks);
+        return new Parked(this, reader, reader is not null && _time is not null && (preferInline || _time.GetTimestamp() - _parkedAt >= _idleTicks));
     }
 
     /// <summary>

@@ -65,6 +65,27 @@ public sealed class ReaderWakeupTests
         Assert.False(queue.TakeResumedInline());
     }
 
+    [Theory]
+    [InlineData(Qos.AtMostOnce, false, true)]
+    [InlineData(Qos.AtLeastOnce, false, true)]
+    [InlineData(Qos.AtLeastOnce, true, false)]
+    public async Task An_awaited_publish_resumes_a_reader_that_parked_moments_ago_on_its_thread_unless_messages_are_in_flight(Qos qos, bool inFlight, bool inline)
+    {
+        // A caller awaiting each publish is not in a burst: its message goes out on its thread with no hop. With QoS
+        // >= 1 messages in flight it may be keeping a window, and its messages should gather into the pump's batches.
+        var time = new FakeTimeProvider();
+        var queue = new OutgoingQueue(10, OverflowPolicy.Wait, _ => { }, outbox: null, time) { NothingInFlight = () => !inFlight };
+        var enqueuing = new StrongBox<bool>(true);
+        var resumedInline = ParkReader(queue, enqueuing);
+        time.Advance(TimeSpan.FromMicroseconds(50));
+
+        Assert.True(await queue.EnqueueAsync(new OutgoingMessage("a", new byte[] { 1 }, qos, retain: false, awaited: true), CancellationToken.None));
+        enqueuing.Value = false;
+
+        Assert.Equal(inline, await resumedInline.WaitAsync(Timeout));
+        Assert.Equal(inline, queue.TakeResumedInline());
+    }
+
     [Fact]
     public async Task Without_a_clock_the_reader_always_resumes_on_the_thread_pool()
     {
