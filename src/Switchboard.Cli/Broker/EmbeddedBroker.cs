@@ -7,7 +7,8 @@ namespace Switchboard.Cli;
 
 /// <summary>
 /// An in-process MQTTnet broker on loopback, so the demo and the tools need no installed broker. Its per-client
-/// pending-message limit is raised far above MQTTnet's default of 1000 (which silently drops the oldest).
+/// pending-message limit is raised far above MQTTnet's default of 1000 (which silently drops the oldest), and a client
+/// that sends an empty client id gets one assigned (MQTT 5 and 3.1.1), as with Mosquitto.
 /// </summary>
 internal sealed class EmbeddedBroker : IAsyncDisposable
 {
@@ -46,19 +47,23 @@ internal sealed class EmbeddedBroker : IAsyncDisposable
             .WithPersistentSessions(persistentSessions)
             .WithMaxPendingMessagesPerClient(1_000_000)
             .Build();
-        var server = new MqttServerFactory().CreateMqttServer(options);
-        if (username is not null)
+        var factory = new MqttServerFactory();
+        var server = factory.CreateMqttServer(options, factory.DefaultServerAdapters.Select(IMqttServerAdapter (create) => new ClientIdAssigningAdapter(create(factory))).ToList());
+        server.ValidatingConnectionAsync += e =>
         {
-            server.ValidatingConnectionAsync += e =>
+            if (username is not null && (e.UserName != username || e.Password != password))
             {
-                if (e.UserName != username || e.Password != password)
-                {
-                    e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-                }
+                e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            }
 
-                return Task.CompletedTask;
-            };
-        }
+            // MQTT 5: an empty client id gets one from the broker, returned in the CONNACK (3.1.1: see the adapter).
+            if (string.IsNullOrEmpty(e.ClientId))
+            {
+                e.AssignedClientIdentifier = ClientIdAssigningAdapter.NewClientId();
+            }
+
+            return Task.CompletedTask;
+        };
 
         try
         {
