@@ -14,6 +14,18 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
+    if (args is ["--version" or "version"])
+    {
+        Console.WriteLine(CommandHelp.Version);
+        return ExitCodes.Ok;
+    }
+
+    if (args.Length >= 2 && CommandHelp.Knows(args[0]) && args.Skip(1).Any(a => a is "--help" or "-h"))
+    {
+        // Help comes before the command reads anything, so it never fails for want of a broker or an argument.
+        return CommandHelp.Print(args[0]);
+    }
+
     var parsed = CommandArguments.Parse(args, flags);
     return parsed.Command switch
     {
@@ -27,7 +39,7 @@ try
         "devices" => await DevicesCommand.RunAsync(parsed, cancel.Token),
         "set" => await SetCommand.RunAsync(parsed, cancel.Token),
         "bench" => await BenchCommand.RunAsync(parsed, cancel.Token),
-        "help" or "--help" or "-h" => Help(),
+        "help" or "--help" or "-h" => parsed.Positionals is [var command] && CommandHelp.Knows(command) ? CommandHelp.Print(command) : CommandHelp.PrintAll(),
         var other => throw new UsageException($"Unknown command '{other}'. Run 'switchboard help' for the list."),
     };
 }
@@ -54,23 +66,4 @@ catch (Exception ex) when (ex is SwitchboardException or TimeoutException or Ope
 {
     Console.Error.WriteLine($"error: {ex.Message}");
     return ExitCodes.Failed;
-}
-
-static int Help()
-{
-    AnsiConsole.MarkupLine("[bold]switchboard[/] — the MQTT layer for .NET services");
-    var table = new Table().AddColumns("command", "what it does");
-    table.AddRow("demo [[--keep-running]]", "embedded broker + two services: envelopes, request/response, health");
-    table.AddRow("broker [[--port 1883]] [[--host 127.0.0.1]] [[--username u --password p]]", "run the embedded MQTT broker");
-    table.AddRow("pub --topic t --message m [[--qos 1]] [[--retain]] [[--type event.type]]", "publish one message (an envelope with --type)");
-    table.AddRow("sub [[--topic filter]] [[--count n]] [[--timeout s]] [[--json]]", "print messages; --json: one JSON object per line");
-    table.AddRow("request --topic t --type x [[--data '{…}']] [[--timeout s]] [[--reply-topic r]] [[--json]]", "send a request envelope, print the reply");
-    table.AddRow("health [[--watch]] [[--json]]", "services' health and heartbeats (system/health/+, system/keepalive/+)");
-    table.AddRow("simulate [[--home file.json]] [[--offline id,…]] [[--misbehave id:what;…]]", "a simulated home (15 devices) announced through Home Assistant discovery; embedded broker without --url");
-    table.AddRow("devices [[--watch]] [[--json]]", "Home Assistant entities on the broker: entity id, component, name, state, availability");
-    table.AddRow("set <entity> <command…> [[--timeout s]]", "drive an entity and wait for its state: set light.kitchen on brightness 128, set cover.garage position 40");
-    table.AddRow("bench [[--count N]] [[--qos 0|1]] [[--size bytes]]", "quick throughput: one publisher (Post), one subscriber; msg/s, delivered/missing");
-    AnsiConsole.Write(table);
-    AnsiConsole.MarkupLine("Every command takes [cyan]--url mqtt://host:1883[/] or reads [cyan]MQTT_URL[/]. Exit codes: 0 ok, 1 failed, 2 usage, 3 connection.");
-    return ExitCodes.Ok;
 }

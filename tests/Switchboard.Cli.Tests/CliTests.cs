@@ -60,6 +60,30 @@ public sealed class CliTests
         Assert.DoesNotContain("hunter2", stderr + stdout);
     }
 
+    [Theory]
+    [InlineData("pub", "--help")]
+    [InlineData("set", "-h")]
+    [InlineData("sub", "--url", "mqtt://127.0.0.1:1", "--help")]
+    [InlineData("help", "broker")]
+    public async Task Help_for_one_command_prints_its_usage_and_needs_no_broker(params string[] args)
+    {
+        var command = args[0] == "help" ? args[1] : args[0];
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Timeout, args);
+        Assert.True(code == 0, $"exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        Assert.Contains($"usage: switchboard {command}", stdout, StringComparison.Ordinal);
+        Assert.Empty(stderr);
+    }
+
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("version")]
+    public async Task Version_prints_the_tool_version(string arg)
+    {
+        var (code, stdout, _) = await CliProcess.RunAsync(Timeout, arg);
+        Assert.Equal(0, code);
+        Assert.Matches(@"^\d+\.\d+\.\d+", stdout.Trim());
+    }
+
     [Fact]
     public async Task A_refused_connection_has_its_own_exit_code()
     {

@@ -1,0 +1,60 @@
+using System.Reflection;
+using Spectre.Console;
+
+namespace Switchboard.Cli;
+
+/// <summary>Every command's usage line and summary, in one place: <c>switchboard help</c> lists them all and
+/// <c>switchboard &lt;command&gt; --help</c> prints one, before the command looks at any other argument.</summary>
+internal static class CommandHelp
+{
+    private static readonly (string Name, string Usage, string Summary)[] Commands =
+    [
+        ("demo", "demo [--keep-running]", "embedded broker + two services: envelopes, request/response, health"),
+        ("broker", "broker [--port 1883] [--host 127.0.0.1] [--username u --password p]", "run the embedded MQTT broker (clients without a client id get one assigned)"),
+        ("pub", "pub --topic t --message m [--qos 1] [--retain] [--type event.type] [--timeout 10]", "publish one message (an envelope with --type; the payload from stdin without --message)"),
+        ("sub", "sub [--topic filter] [--count n] [--timeout s] [--json]", "print messages; --json: one JSON object per line"),
+        ("request", "request --topic t --type x [--data '{…}'] [--timeout s] [--reply-topic r] [--json]", "send a request envelope, print the reply"),
+        ("health", "health [--watch] [--json]", "services' health and heartbeats (system/health/+, system/keepalive/+)"),
+        ("simulate", "simulate [--home file.json] [--offline id,…] [--misbehave id:what;…]", "a simulated home (15 devices) announced through Home Assistant discovery; embedded broker without --url"),
+        ("devices", "devices [--watch] [--json]", "Home Assistant entities on the broker: entity id, component, name, state, availability"),
+        ("set", "set <entity> <command…> [--timeout s]", "drive an entity and wait for its state: set light.kitchen on brightness 128, set cover.garage position 40"),
+        ("bench", "bench [--count N] [--qos 0|1] [--size bytes]", "quick throughput: one publisher (Post), one subscriber; msg/s, delivered/missing"),
+    ];
+
+    private const string Common = "Every command takes [cyan]--url mqtt://host:1883[/] or reads [cyan]MQTT_URL[/] (and the other MQTT_* variables). Exit codes: 0 ok, 1 failed, 2 usage, 3 connection.";
+
+    /// <summary>True for a command this tool has.</summary>
+    public static bool Knows(string command) => Commands.Any(c => c.Name == command);
+
+    /// <summary>The tool's version, from its assembly.</summary>
+    public static string Version =>
+        typeof(CommandHelp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(CommandHelp).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
+
+    /// <summary>All commands.</summary>
+    public static int PrintAll()
+    {
+        AnsiConsole.MarkupLine($"[bold]switchboard[/] {Markup.Escape(Version)} — the MQTT layer for .NET services");
+        var table = new Table().AddColumns("command", "what it does");
+        foreach (var (_, usage, summary) in Commands)
+        {
+            table.AddRow(Markup.Escape(usage), Markup.Escape(summary));
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[cyan]switchboard <command> --help[/] for one command; [cyan]switchboard --version[/] for the version.");
+        AnsiConsole.MarkupLine(Common);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>One command's usage.</summary>
+    public static int Print(string command)
+    {
+        var (_, usage, summary) = Commands.Single(c => c.Name == command);
+        AnsiConsole.MarkupLine($"usage: [bold]switchboard {Markup.Escape(usage)}[/]");
+        AnsiConsole.MarkupLine(Markup.Escape(summary));
+        AnsiConsole.MarkupLine(Common);
+        return ExitCodes.Ok;
+    }
+}
