@@ -18,7 +18,7 @@ public static class TestBrokers
 
     /// <summary>
     /// Every broker with every transport it serves: Mosquitto over TCP, TLS, WebSocket and WebSocket over TLS; MQTTnet
-    /// over TCP and TLS (MQTTnet.Server has no WebSocket listener of its own).
+    /// over TCP, TLS and WebSocket (MQTTnet.AspNetCore's adapter behind Kestrel).
     /// </summary>
     public static IReadOnlyList<(string Broker, Transport Transport)> TransportPairs { get; } =
     [
@@ -28,6 +28,7 @@ public static class TestBrokers
         (Mosquitto, Transport.SecureWebSocket),
         (MqttNet, Transport.Tcp),
         (MqttNet, Transport.Tls),
+        (MqttNet, Transport.WebSocket),
     ];
 
     /// <summary>

@@ -5,8 +5,11 @@
 //  - EnablePersistentSessions = true, always. Without it MQTTnet deletes every session when its connection closes,
 //    even for clean-session=false (3.1.1) or session-expiry>0 (v5) clients, unlike Mosquitto and the spec.
 //  - Transports: TCP (Port) and TLS (PortFor(Tls): WithEncryptedEndpoint and a server certificate made at test time,
-//    see TestCertificates; its CA is written to a temp directory as TlsCaFile). No WebSocket listener: MQTTnet.Server
-//    has none of its own (that needs MQTTnet.AspNetCore and Kestrel).
+//    see TestCertificates; its CA is written to a temp directory as TlsCaFile), and WebSocket (PortFor(WebSocket),
+//    path /mqtt): MQTTnet.Server has no WebSocket listener of its own, so MQTTnet.AspNetCore's adapter is one of the
+//    server's adapters and a Kestrel endpoint on loopback hands it every upgraded connection (subprotocol mqtt). The
+//    Kestrel host lives as long as the broker object; while the MQTT server is stopped it accepts the upgrade and
+//    closes the connection at once (the adapter has no handler then), which a client sees as a refused connect.
 //  - Listens on 127.0.0.1 only (the IPv6 listener is disabled), with SO_REUSEADDR so a restart can rebind at once.
 //  - Credentials: a ValidatingConnectionAsync handler refuses any other user name/password (and anonymous clients)
 //    with BadUserNameOrPassword (3.1.1 return code 4, v5 0x86). Mosquitto 2.0.11 refuses with NotAuthorized instead.
@@ -27,7 +30,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using MQTTnet;
+using MQTTnet.AspNetCore;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -50,8 +58,11 @@ public sealed class EmbeddedBroker : ITestBroker
     List<MqttApplicationMessage> _retained = [];
     readonly TestCertificates _certificates;
     MqttServer? _server;
+    readonly MqttWebSocketServerAdapter _webSockets = new();
+    WebApplication? _web;
     int _port;
     int _tlsPort;
+    int _wsPort;
     bool _running;
     bool _everStarted;
     bool _disposed;
@@ -69,6 +80,7 @@ public sealed class EmbeddedBroker : ITestBroker
         _configure = configure;
         _port = Options.Port ?? FreePort.Next();
         _tlsPort = FreePort.Next();
+        _wsPort = FreePort.Next();
         _certificates = TestCertificates.For(Options.TlsServerNames);
         var root = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_TMP") is { Length: > 0 } configured
             ? configured
@@ -101,13 +113,14 @@ public sealed class EmbeddedBroker : ITestBroker
     public BrokerOptions Options { get; }
 
     /// <inheritdoc />
-    public bool Supports(Transport transport) => transport is Transport.Tcp or Transport.Tls;
+    public bool Supports(Transport transport) => transport is Transport.Tcp or Transport.Tls or Transport.WebSocket;
 
     /// <inheritdoc />
     public int PortFor(Transport transport) => transport switch
     {
         Transport.Tcp => Port,
         Transport.Tls => Volatile.Read(ref _tlsPort),
+        Transport.WebSocket => Volatile.Read(ref _wsPort),
         _ => throw new NotSupportedException($"The embedded MQTTnet broker has no listener for transport {transport}."),
     };
 
@@ -201,6 +214,12 @@ public sealed class EmbeddedBroker : ITestBroker
 
             _disposed = true;
             await StopCoreAsync(graceful: false);
+            if (_web is not null)
+            {
+                await _web.DisposeAsync();
+                _web = null;
+            }
+
             _server?.Dispose();
             _server = null;
             try
@@ -229,6 +248,7 @@ public sealed class EmbeddedBroker : ITestBroker
             _server ??= CreateServer(Port, PortFor(Transport.Tls));
             try
             {
+                await StartWebSocketsAsync();
                 await _server.StartAsync();
                 Volatile.Write(ref _running, true);
                 _everStarted = true;
@@ -244,6 +264,14 @@ public sealed class EmbeddedBroker : ITestBroker
                     _server = null;
                     Volatile.Write(ref _port, FreePort.Next());
                     Volatile.Write(ref _tlsPort, FreePort.Next());
+                    if (_web is not null)
+                    {
+                        await _web.DisposeAsync();
+                        _web = null;
+                    }
+
+                    Volatile.Write(ref _wsPort, FreePort.Next());
+
                     continue;
                 }
 
@@ -311,7 +339,8 @@ public sealed class EmbeddedBroker : ITestBroker
             .WithPersistentSessions(true)
             .Build();
         options.TlsEndpointOptions.ReuseAddress = true;
-        var server = new MqttServerFactory().CreateMqttServer(options);
+        var factory = new MqttServerFactory();
+        var server = factory.CreateMqttServer(options, [.. factory.DefaultServerAdapters.Select(create => create(factory)), _webSockets]);
 
         if (Options.RequiresCredentials)
         {
@@ -351,6 +380,44 @@ public sealed class EmbeddedBroker : ITestBroker
 
         _configure?.Invoke(server);
         return server;
+    }
+
+    /// <summary>Starts the Kestrel endpoint that hands WebSocket connections on /mqtt to the MQTT server (once).</summary>
+    async Task StartWebSocketsAsync()
+    {
+        if (_web is not null)
+        {
+            return;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, Volatile.Read(ref _wsPort)));
+        var web = builder.Build();
+        web.UseWebSockets();
+        web.Map("/mqtt", async context =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(MqttSubProtocolSelector.SelectSubProtocol(context.Request));
+            await _webSockets.RunWebSocketConnectionAsync(socket, context);
+        });
+        try
+        {
+            await web.StartAsync();
+        }
+        catch (IOException ex)
+        {
+            // Kestrel's "address in use": the same retry as a lost race for the MQTT ports.
+            await web.DisposeAsync();
+            throw new SocketException((int)SocketError.AddressAlreadyInUse, ex.Message);
+        }
+
+        _web = web;
     }
 
     Task ValidateCredentialsAsync(ValidatingConnectionEventArgs e)
