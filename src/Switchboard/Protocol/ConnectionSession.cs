@@ -8,6 +8,10 @@ internal interface IPublishAcknowledgements
 {
     /// <summary>PUBACK (QoS 1) or PUBCOMP (QoS 2), or a PUBREC that refused the message: the message is done.</summary>
     void OnCompleted(OutgoingMessage message, byte reasonCode, string? reasonString);
+
+    /// <summary>The receive loop is about to wait (for the network or a busy handler): the completions it reported
+    /// since the last call may now be delivered to their callers.</summary>
+    void FlushCompletions();
 }
 
 /// <summary>A SUBSCRIBE or UNSUBSCRIBE waiting for its acknowledgement, holding its packet identifier.</summary>
@@ -350,9 +354,7 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
         }
     }
 
-    void IPacketSink.OnIdle()
-    {
-    }
+    void IPacketSink.OnIdle() => _acknowledgements.FlushCompletions();
 
     private ConnAckPacket DecodeConnAck(byte firstByte, ReadOnlySpan<byte> body)
     {
@@ -531,6 +533,8 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
             reason = ex;
         }
 
+        // Acknowledgements of the last read are delivered even when the connection died in the middle of it.
+        _acknowledgements.FlushCompletions();
         if (IsAlive)
         {
             MarkLost(reason switch

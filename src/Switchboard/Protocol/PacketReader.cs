@@ -11,7 +11,8 @@ internal interface IPacketSink
     /// </summary>
     ValueTask OnPacket(byte firstByte, ReadOnlySpan<byte> body);
 
-    /// <summary>Called once a read's packets have all been handled and the reader is about to wait for the network.</summary>
+    /// <summary>Called when the reader is about to wait: a read's packets have all been handled and it waits for the
+    /// network, or a handler is busy and it waits for that.</summary>
     void OnIdle();
 }
 
@@ -130,6 +131,7 @@ internal sealed class PacketReader
                 if (!wait.IsCompletedSuccessfully)
                 {
                     // A handler is busy: what the packets so far caused goes out before we wait for it.
+                    _sink.OnIdle();
                     corked = false;
                     await _stream.UncorkAsync().ConfigureAwait(false);
                     await wait.ConfigureAwait(false);

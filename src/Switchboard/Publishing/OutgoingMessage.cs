@@ -13,8 +13,12 @@ internal sealed class OutgoingMessage
         Payload = payload;
         Qos = qos;
         Retain = retain;
-        // RunContinuationsAsynchronously: completing a caller's await must never run user code on the pump.
-        Completion = awaited ? new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        // Completing a caller's await must never run user code on the pump or the receive loop. QoS 0 is completed on
+        // the pump, so its continuations run asynchronously. QoS >= 1 is completed by acknowledgements, which arrive in
+        // batches on the receive loop: they are completed together by one thread-pool work item (CompleteHere), not
+        // one work item per message, so its continuations may run synchronously there.
+        Completion = !awaited ? null
+            : new TaskCompletionSource<string>(qos == Qos.AtMostOnce ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
     }
 
     public string Topic { get; }
@@ -55,7 +59,43 @@ internal sealed class OutgoingMessage
 
     public TaskCompletionSource<string>? Completion { get; }
 
-    public void Succeed() => Completion?.TrySetResult(EnvelopeId ?? string.Empty);
+    /// <summary>Completes the caller's task; its continuation never runs on this thread.</summary>
+    public void Succeed()
+    {
+        if (Qos == Qos.AtMostOnce || Completion is null)
+        {
+            Completion?.TrySetResult(EnvelopeId ?? string.Empty);
+            return;
+        }
 
-    public void Fail(Exception error) => Completion?.TrySetException(error);
+        ThreadPool.UnsafeQueueUserWorkItem(static message => message.CompleteHere(null), this, preferLocal: false);
+    }
+
+    /// <summary>Fails the caller's task; its continuation never runs on this thread.</summary>
+    public void Fail(Exception error)
+    {
+        if (Qos == Qos.AtMostOnce || Completion is null)
+        {
+            Completion?.TrySetException(error);
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Message.CompleteHere(state.Error), (Message: this, Error: error), preferLocal: false);
+    }
+
+    /// <summary>
+    /// Completes the caller's task on this thread, running a QoS >= 1 caller's continuation here: only for a thread-pool
+    /// work item that holds no lock (<see cref="Succeed"/>, <see cref="Fail"/>, <see cref="CompletionBatch"/>).
+    /// </summary>
+    public void CompleteHere(Exception? error)
+    {
+        if (error is null)
+        {
+            Completion?.TrySetResult(EnvelopeId ?? string.Empty);
+        }
+        else
+        {
+            Completion?.TrySetException(error);
+        }
+    }
 }

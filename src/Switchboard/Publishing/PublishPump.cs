@@ -20,6 +20,7 @@ internal sealed class PublishPump : IPublishAcknowledgements
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, OutgoingMessage> _inflight = [];
+    private readonly CompletionBatch _completions = new();
     private const int BatchSize = 64;
 
     // At most this many messages are sent on the thread of a writer that resumed the pump (one batch's worth).
@@ -350,7 +351,7 @@ internal sealed class PublishPump : IPublishAcknowledgements
             _state.Ids.Remove(message.PacketId, message);
             message.PacketId = 0;
             message.Released = false;
-            OnCompleted(message, 0, null);
+            Complete(message, 0, null, batch: null);
             return true;
         }
 
@@ -404,8 +405,14 @@ internal sealed class PublishPump : IPublishAcknowledgements
         }
     }
 
-    /// <summary>The broker's PUBACK or PUBCOMP (or a refusing PUBREC) for a publish of ours, on the receive path.</summary>
-    public void OnCompleted(OutgoingMessage message, byte reasonCode, string? reasonString)
+    /// <summary>The broker's PUBACK or PUBCOMP (or a refusing PUBREC) for a publish of ours, on the receive path: the
+    /// caller's task completes with the rest of this read's acknowledgements (<see cref="FlushCompletions"/>).</summary>
+    public void OnCompleted(OutgoingMessage message, byte reasonCode, string? reasonString) => Complete(message, reasonCode, reasonString, _completions);
+
+    /// <summary>The receive loop is about to wait: complete the acknowledged publishes of its last read.</summary>
+    public void FlushCompletions() => _completions.Flush();
+
+    private void Complete(OutgoingMessage message, byte reasonCode, string? reasonString, CompletionBatch? batch)
     {
         // Only a message still in flight frees a slot: one already taken back for a resend belongs to a window that
         // is being discarded, and releasing the next session's window would overrun the broker's receive-maximum.
@@ -413,14 +420,28 @@ internal sealed class PublishPump : IPublishAcknowledgements
         {
             Volatile.Read(ref _window)?.Release();
             Acknowledged?.Invoke(message);
+            Exception? error = null;
             if (reasonCode < 0x80)
             {
                 Interlocked.Increment(ref _counters.Published);
+            }
+            else
+            {
+                error = ExceptionFactory.PublishRefused(message.Topic, reasonCode, reasonString);
+                Record(message, error);
+            }
+
+            if (batch is not null)
+            {
+                batch.Add(message, error);
+            }
+            else if (error is null)
+            {
                 message.Succeed();
             }
             else
             {
-                Fail(message, ExceptionFactory.PublishRefused(message.Topic, reasonCode, reasonString));
+                message.Fail(error);
             }
         }
     }
@@ -460,9 +481,14 @@ internal sealed class PublishPump : IPublishAcknowledgements
 
     private void Fail(OutgoingMessage message, Exception error)
     {
+        Record(message, error);
+        message.Fail(error);
+    }
+
+    private void Record(OutgoingMessage message, Exception error)
+    {
         Interlocked.Increment(ref _counters.PublishErrors);
         _counters.RecordError(error);
         Log.PublishFailed(_logger, message.Topic, error);
-        message.Fail(error);
     }
 }

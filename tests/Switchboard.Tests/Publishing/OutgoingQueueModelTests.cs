@@ -40,7 +40,10 @@ public sealed class OutgoingQueueModelTests
         Assert.Equal(seen.Count, seen.Distinct(ReferenceEqualityComparer.Instance).Count());
         Assert.All(seen, m => Assert.True(byMessage[m].Accepted, $"{Describe(byMessage[m])} arrived but its producer was told it was not accepted"));
         Assert.Equal(records.Count(r => r.Accepted == true), seen.Count);
-        Assert.All(records.Where(r => r.Accepted == true && r.Message.Completion is not null), r => Assert.True(r.Message.Completion!.Task.IsCompletedSuccessfully));
+        // A QoS >= 1 completion is delivered on the thread pool, never on the completing thread: wait for them.
+        var awaited = records.Where(r => r.Accepted == true && r.Message.Completion is not null).Select(r => r.Message.Completion!.Task).ToList();
+        await Task.WhenAll(awaited).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(awaited, t => Assert.True(t.IsCompletedSuccessfully));
         Assert.Equal(0, queue.Count);
 
         // Per topic the consumer sees acceptance order; per producer (hence per topic) the order its calls were made in:

@@ -10,4 +10,8 @@ internal sealed class RecordingAcknowledgements : IPublishAcknowledgements
     public IReadOnlyList<(OutgoingMessage Message, byte ReasonCode)> Completed => [.. _completed];
 
     public void OnCompleted(OutgoingMessage message, byte reasonCode, string? reasonString) => _completed.Enqueue((message, reasonCode));
+
+    public void FlushCompletions()
+    {
+    }
 }
