@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text;
 
 namespace Switchboard.Cli.Tests;
@@ -19,6 +20,13 @@ internal sealed class CliProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>The CLI in its own build output (see the project file for why not the copy beside the tests).</summary>
+    private static string CliPath { get; } =
+        typeof(CliProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .SingleOrDefault(a => a.Key == "SwitchboardCliPath")?.Value is { } path && File.Exists(path)
+            ? path
+            : throw new InvalidOperationException("the Switchboard.Cli build output was not found; build Switchboard.slnx first");
 
     public string Stdout
     {
@@ -50,7 +58,7 @@ internal sealed class CliProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Switchboard.Cli.dll"));
+        info.ArgumentList.Add(CliPath);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
