@@ -9,7 +9,8 @@ namespace Switchboard;
 /// receive path while it handles one read's packets) or when a flush is already running (the flush picks the bytes
 /// up); otherwise the writer flushes at once, so a lone packet is not delayed. Writes to the inner stream are strictly
 /// serialized; a failed write is remembered and rethrown to the next writer. Reads go straight to the inner stream:
-/// the session engine's <see cref="PacketReader"/> owns the read buffer.
+/// the session engine's <see cref="PacketReader"/> owns the read buffer. A WebSocket read is capped at
+/// <see cref="WebSocketReadChunk"/> bytes (see there why).
 /// </summary>
 internal sealed class CoalescingStream : IDisposable
 {
@@ -18,7 +19,17 @@ internal sealed class CoalescingStream : IDisposable
     // Above this many buffered bytes a writer waits for the socket: a slow network must push back, not grow memory.
     private const int HighWater = 1024 * 1024;
 
+    /// <summary>
+    /// The most one read asks of a WebSocket transport. .NET's WebSocket returns from a receive only when the buffer it
+    /// was given is full or the frame ends, so a 256 KB read under a large frame from a slow link (Mosquitto 2.0's
+    /// WebSocket listener sends 4 KB per 100 ms) shows no bytes for seconds, and the keep-alive watchdog, which counts
+    /// arriving bytes as a sign of life while a PINGRESP waits behind the frame, would call a live link dead. TCP and
+    /// TLS reads return what has arrived and are not capped.
+    /// </summary>
+    public const int WebSocketReadChunk = 4 * 1024;
+
     private readonly Stream _inner;
+    private readonly int _maxRead;
     private readonly Lock _lock = new();
     private ArrayBufferWriter<byte> _pending = new(InitialBuffer);
     private ArrayBufferWriter<byte> _sending = new(InitialBuffer);
@@ -32,6 +43,7 @@ internal sealed class CoalescingStream : IDisposable
     public CoalescingStream(Stream inner)
     {
         _inner = inner;
+        _maxRead = inner is System.Net.WebSockets.WebSocketStream ? WebSocketReadChunk : int.MaxValue;
     }
 
     /// <summary>Writes made to the inner stream so far (for measurements).</summary>
@@ -112,7 +124,8 @@ internal sealed class CoalescingStream : IDisposable
     }
 
     /// <summary>Reads from the transport (the engine's read loop is the only reader).</summary>
-    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) => _inner.ReadAsync(buffer, cancellationToken);
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _inner.ReadAsync(buffer.Length > _maxRead ? buffer[.._maxRead] : buffer, cancellationToken);
 
     /// <summary>Completes when everything written so far has been handed to the transport.</summary>
     public Task WhenDrainedAsync()
