@@ -184,8 +184,8 @@ public sealed partial class SwitchboardClient
     private OutgoingMessage CreateHealthMessage(bool ok, string @event, string? err, bool awaited)
     {
         var now = UnixNow();
-        var status = new HealthStatus(EnvelopeIds.New(), ok, @event, now, err);
-        var payload = EnvelopeCodec.EncodeWithNewId("health.status", now, _settings.SourceName, status, SwitchboardJsonContext.Default.HealthStatus);
+        var status = new HealthStatusMessage(EnvelopeIds.New(), ok, @event, now, err);
+        var payload = EnvelopeCodec.EncodeWithNewId("health.status", now, _settings.SourceName, status, SwitchboardJsonContext.Default.HealthStatusMessage);
         return new OutgoingMessage(_settings.HealthTopic, payload, Qos.AtLeastOnce, retain: true, awaited) { ContentType = "application/json" };
     }
 

@@ -91,4 +91,14 @@ public sealed class CliTests
         Assert.Equal(3, code);
         Assert.Contains("connection refused", stderr);
     }
+
+    [Fact]
+    public async Task A_malformed_MQTT_variable_is_a_usage_error_naming_it()
+    {
+        // The CLI reads its connection variables through the core's parser: a typo is named, not silently ignored.
+        await using var cli = CliProcess.Start(new Dictionary<string, string> { ["MQTT_PROTOCOL"] = "3.11" }, "pub", "--url", "mqtt://127.0.0.1:1", "--topic", "t", "--message", "m");
+        var code = await cli.WaitForExitAsync(Timeout);
+        Assert.Equal(2, code);
+        Assert.Contains("MQTT_PROTOCOL='3.11' is not a supported MQTT protocol version", cli.Stderr);
+    }
 }

@@ -57,7 +57,7 @@ internal static class DemoCommand
         var shutdownSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var monitor = new SwitchboardClient(Options(url, "demo-monitor", health: false), logging);
         await monitor.ConnectAsync(cancellationToken);
-        await monitor.SubscribeEventsAsync("system/health/+", (Envelope<HealthStatus> e, CancellationToken _) =>
+        await monitor.SubscribeEventsAsync("system/health/+", (Envelope<HealthStatusMessage> e, CancellationToken _) =>
         {
             healthSeen[e.Source] = $"{(e.Data.Ok ? "ok" : "not ok")} ({e.Data.Event})";
             Note("monitor", $"health of {e.Source}: ok={e.Data.Ok} event={e.Data.Event}");

@@ -22,7 +22,7 @@ internal static class HealthCommand
         var changed = new SemaphoreSlim(0);
         await using var client = new SwitchboardClient(ClientFactory.Options(url, "switchboard-health"));
         await client.ConnectAsync(cancellationToken);
-        await using var health = await client.SubscribeEventsAsync("system/health/+", (Envelope<HealthStatus> e, CancellationToken _) =>
+        await using var health = await client.SubscribeEventsAsync("system/health/+", (Envelope<HealthStatusMessage> e, CancellationToken _) =>
         {
             var id = e.Message!.Topic["system/health/".Length..];
             services.AddOrUpdate(id, _ => new ServiceHealth(e.Data, null), (_, old) => old with { Status = e.Data });
@@ -46,7 +46,7 @@ internal static class HealthCommand
 
             if (json)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(services.ToDictionary(s => s.Key, s => s.Value.Status), CliJsonContext.Default.DictionaryStringHealthStatus));
+                Console.Out.WriteLine(JsonSerializer.Serialize(services.ToDictionary(s => s.Key, s => s.Value.Status), CliJsonContext.Default.DictionaryStringHealthStatusMessage));
             }
             else
             {
@@ -96,5 +96,5 @@ internal static class HealthCommand
         return table;
     }
 
-    private sealed record ServiceHealth(HealthStatus? Status, DateTimeOffset? LastHeartbeat);
+    private sealed record ServiceHealth(HealthStatusMessage? Status, DateTimeOffset? LastHeartbeat);
 }

@@ -11,31 +11,28 @@ internal static class ClientFactory
         _ => null,
     };
 
+    // The settings a command takes from the environment: how to reach a real broker (TLS with a private CA,
+    // credentials, protocol, timings). Not the service's identity or state: a shell that sets MQTT_CLIENT_ID or
+    // MQTT_OUTBOX_PATH for a service must not make a CLI command take over that service's session or outbox file.
+    private static readonly HashSet<string> ConnectionVariables = new(StringComparer.Ordinal)
+    {
+        OptionKeys.TlsCaFile, OptionKeys.TlsCertFile, OptionKeys.TlsKeyFile, OptionKeys.TlsInsecure, OptionKeys.Username,
+        OptionKeys.Password, OptionKeys.Protocol, OptionKeys.KeepAlive, OptionKeys.ConnectTimeout,
+    };
+
+    /// <exception cref="SwitchboardConfigurationException">One of those variables is malformed (the message names it).</exception>
     public static SwitchboardOptions Options(string url, string clientIdPrefix)
     {
         var options = new SwitchboardOptions
         {
-            Url = url,
-            ClientId = $"{clientIdPrefix}-{Environment.ProcessId}-{Random.Shared.Next(1000, 9999)}",
             KeepAlive = TimeSpan.FromSeconds(15),
             ConnectTimeout = TimeSpan.FromSeconds(5),
-            // The connection settings a command needs against a real broker (TLS with a private CA, credentials).
-            TlsCaFile = Variable(OptionKeys.TlsCaFile),
-            TlsCertFile = Variable(OptionKeys.TlsCertFile),
-            TlsKeyFile = Variable(OptionKeys.TlsKeyFile),
-            TlsInsecure = Variable(OptionKeys.TlsInsecure) is { } insecure && insecure.Trim().ToLowerInvariant() is "true" or "1" or "yes" or "on",
-            Username = Variable(OptionKeys.Username),
-            Password = Variable(OptionKeys.Password),
         };
-        if (Variable(OptionKeys.Protocol) is "3.1.1" or "311" or "4")
-        {
-            options.Protocol = MqttProtocol.V311;
-        }
-
+        options.ApplyEnvironment(key => ConnectionVariables.Contains(key) ? Environment.GetEnvironmentVariable(key) : null);
+        options.Url = url;
+        options.ClientId = $"{clientIdPrefix}-{Environment.ProcessId}-{Random.Shared.Next(1000, 9999)}";
         return options;
     }
-
-    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
     public static ILoggerFactory Logging(bool verbose) => LoggerFactory.Create(b =>
     {

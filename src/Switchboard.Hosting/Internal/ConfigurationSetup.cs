@@ -56,7 +56,7 @@ internal sealed class HostConfigurationSetup(IServiceProvider services) : IConfi
     {
         if (_configuration is null)
         {
-            SwitchboardConfiguration.ApplyVariables(options, SwitchboardConfiguration.ProcessEnvironment());
+            options.ApplyEnvironment(SwitchboardConfiguration.ProcessEnvironment());
         }
         else
         {

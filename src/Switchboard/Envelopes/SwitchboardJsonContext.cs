@@ -5,7 +5,7 @@ namespace Switchboard;
 
 /// <summary>Source-generated serialization of Switchboard's own payloads.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(HealthStatusMessage))]
 [JsonSerializable(typeof(Heartbeat))]
 [JsonSerializable(typeof(DeadLetter))]
 [JsonSerializable(typeof(JsonElement))]

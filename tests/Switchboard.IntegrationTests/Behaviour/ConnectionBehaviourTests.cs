@@ -16,8 +16,8 @@ public sealed class ConnectionBehaviourTests
         await using var broker = await TestBrokers.StartAsync(brokerName);
         await using var service = await TestClients.ConnectAsync(broker, transport, "svc-health", o => o.EnableHealth = true);
         await using var observer = await TestClients.ConnectAsync(broker, transport);
-        var health = new ConcurrentQueue<Envelope<HealthStatus>>();
-        await using var sub = await observer.SubscribeEventsAsync<HealthStatus>("system/health/+", (e, _) =>
+        var health = new ConcurrentQueue<Envelope<HealthStatusMessage>>();
+        await using var sub = await observer.SubscribeEventsAsync<HealthStatusMessage>("system/health/+", (e, _) =>
         {
             health.Enqueue(e);
             return ValueTask.CompletedTask;
@@ -42,8 +42,8 @@ public sealed class ConnectionBehaviourTests
         await using var broker = await TestBrokers.StartAsync(brokerName);
         await using var proxy = TcpFaultProxy.For(broker, transport);
         await using var observer = await TestClients.ConnectAsync(broker, transport);
-        var health = new ConcurrentQueue<HealthStatus>();
-        await using var sub = await observer.SubscribeEventsAsync<HealthStatus>("system/health/svc-will", (e, _) =>
+        var health = new ConcurrentQueue<HealthStatusMessage>();
+        await using var sub = await observer.SubscribeEventsAsync<HealthStatusMessage>("system/health/svc-will", (e, _) =>
         {
             health.Enqueue(e.Data);
             return ValueTask.CompletedTask;
@@ -66,7 +66,7 @@ public sealed class ConnectionBehaviourTests
         await using var broker = await TestBrokers.StartAsync(brokerName);
         await using var observer = await TestClients.ConnectAsync(broker, transport);
         var events = new ConcurrentQueue<string>();
-        await using var sub = await observer.SubscribeEventsAsync<HealthStatus>("system/health/svc-clean", (e, _) =>
+        await using var sub = await observer.SubscribeEventsAsync<HealthStatusMessage>("system/health/svc-clean", (e, _) =>
         {
             events.Enqueue(e.Data.Event);
             return ValueTask.CompletedTask;

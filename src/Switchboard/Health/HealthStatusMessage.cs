@@ -8,7 +8,7 @@ namespace Switchboard;
 /// <param name="Event">What happened: <c>ready</c>, <c>shutdown</c>, <c>lost</c> (the will) or your own.</param>
 /// <param name="Timestamp">Unix seconds.</param>
 /// <param name="Err">An error description, only when set.</param>
-public sealed record HealthStatus(
+public sealed record HealthStatusMessage(
     [property: JsonPropertyName("message_id")] string MessageId,
     [property: JsonPropertyName("ok")] bool Ok,
     [property: JsonPropertyName("event")] string Event,
