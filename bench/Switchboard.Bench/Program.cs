@@ -7,6 +7,7 @@ const string Usage = """
       dotnet run -c Release --project bench/Switchboard.Bench [-- options]
 
       --quick                 20k messages, fewer latency/envelope samples (under a minute)
+      --outbox                the durable outbox's cost per MQTT_OUTBOX_FSYNC mode (Post p50/p99, QoS 1 throughput)
       --check                 integrity only: Switchboard, 2k messages at QoS 0 and 1; exit 1 on loss (QoS 1) or duplicates
       --protocol 5|3.1.1|both MQTT version of every client (default 5); both = a table section per version
       --transport tcp|tls|both  the private Mosquitto's listener(s) every client uses (default both: TCP rows, then TLS
@@ -58,6 +59,11 @@ if (options.ContainsKey("check"))
     var result = await BenchCheck.RunAsync(url, Int("messages", BenchCheck.DefaultMessages));
     Console.WriteLine(result);
     return result.Passed ? 0 : 1;
+}
+
+if (options.ContainsKey("outbox"))
+{
+    return await OutboxCost.RunAsync(url, Int("messages", 20_000));
 }
 
 var quick = options.ContainsKey("quick");

@@ -48,7 +48,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Switchboard");
         var o = _settings.Options;
-        _outbox = o.OutboxPath is null ? null : DurableOutbox.Open(o.OutboxPath, _settings.ClientId, _logger);
+        _outbox = o.OutboxPath is null ? null : DurableOutbox.Open(o.OutboxPath, _settings.ClientId, _logger, fsync: o.OutboxFsync);
         _queue = new OutgoingQueue(o.QueueCapacity, o.OverflowPolicy, OnDropped, _outbox, _time);
         if (_outbox is not null)
         {

@@ -61,6 +61,8 @@ public static class OptionKeys
     public const string RequestTimeout = "MQTT_REQUEST_TIMEOUT";
     /// <summary>Durable outbox directory.</summary>
     public const string OutboxPath = "MQTT_OUTBOX_PATH";
+    /// <summary>When the durable outbox forces writes to disk: never, batch or always.</summary>
+    public const string OutboxFsync = "MQTT_OUTBOX_FSYNC";
     /// <summary>Legacy broker host.</summary>
     public const string BrokerHost = "MQTT_BROKER_HOST";
     /// <summary>Legacy broker port.</summary>

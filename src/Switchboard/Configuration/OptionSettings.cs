@@ -44,6 +44,7 @@ internal static class OptionSettings
         Duration(nameof(SwitchboardOptions.DrainTimeout), OptionKeys.DrainTimeout, (o, v) => o.DrainTimeout = v),
         Duration(nameof(SwitchboardOptions.RequestTimeout), OptionKeys.RequestTimeout, (o, v) => o.RequestTimeout = v),
         Text(nameof(SwitchboardOptions.OutboxPath), OptionKeys.OutboxPath, (o, v) => o.OutboxPath = v),
+        new(nameof(SwitchboardOptions.OutboxFsync), OptionKeys.OutboxFsync, (o, raw, setting, label, _) => o.OutboxFsync = ParseOutboxFsync(setting, raw, label)),
         Text(nameof(SwitchboardOptions.Username), OptionKeys.Username, (o, v) => o.Username = v),
         Text(nameof(SwitchboardOptions.Password), OptionKeys.Password, (o, v) => o.Password = v),
         Text(nameof(SwitchboardOptions.TopicPrefix), OptionKeys.TopicPrefix, (o, v) => o.TopicPrefix = v),
@@ -56,6 +57,14 @@ internal static class OptionSettings
 
     /// <summary>The property names, sorted, for an error that lists them.</summary>
     public static string Names { get; } = string.Join(", ", All.Select(s => s.Name).Order(StringComparer.Ordinal));
+
+    private static OutboxFsync ParseOutboxFsync(string setting, string raw, string label) => raw.Trim().ToLowerInvariant() switch
+    {
+        "never" => OutboxFsync.Never,
+        "batch" => OutboxFsync.Batch,
+        "always" => OutboxFsync.Always,
+        _ => throw new SwitchboardConfigurationException(setting, raw, $"{label}='{raw}' is not an outbox fsync mode; use never, batch or always."),
+    };
 
     private static Setting Text(string name, string key, Action<SwitchboardOptions, string> set) =>
         new(name, key, (o, raw, _, _, _) => set(o, raw));

@@ -92,6 +92,17 @@ internal static class OptionsValidator
             Fail(nameof(options.OutboxPath), OptionKeys.OutboxPath, string.Empty, "must be a directory path or unset");
         }
 
+        if (!Enum.IsDefined(options.OutboxFsync))
+        {
+            Fail(nameof(options.OutboxFsync), OptionKeys.OutboxFsync, options.OutboxFsync.ToString(), "must be Never, Batch or Always");
+        }
+
+        if (options.OutboxFsync != OutboxFsync.Never && options.OutboxPath is null)
+        {
+            // Asking for power-cut safety without an outbox would silently give none.
+            Fail(nameof(options.OutboxFsync), OptionKeys.OutboxFsync, options.OutboxFsync.ToString(), $"needs OutboxPath ({OptionKeys.OutboxPath}): without a durable outbox there is nothing to force to disk");
+        }
+
         return new ClientSettings(options.Clone(), endpoint);
     }
 

@@ -121,6 +121,10 @@ public sealed partial class SwitchboardOptions
     /// Env: <c>MQTT_OUTBOX_PATH</c>.</summary>
     public string? OutboxPath { get; set; }
 
+    /// <summary>When the durable outbox forces its writes to disk (power-cut safety and its cost); <see cref="OutboxFsync.Never"/>
+    /// by default. Only meaningful with <see cref="OutboxPath"/>. Env: <c>MQTT_OUTBOX_FSYNC</c> (never, batch, always).</summary>
+    public OutboxFsync OutboxFsync { get; set; } = OutboxFsync.Never;
+
     /// <summary>Serializer options for envelope <c>data</c>. Default: snake_case property names (as the Python
     /// services write them), case-insensitive reading.</summary>
     public JsonSerializerOptions? JsonSerializerOptions { get; set; }
@@ -164,7 +168,7 @@ public sealed partial class SwitchboardOptions
         sb.Append(", EnableHeartbeat = ").Append(EnableHeartbeat);
         if (OutboxPath is not null)
         {
-            sb.Append(", OutboxPath = ").Append(OutboxPath);
+            sb.Append(", OutboxPath = ").Append(OutboxPath).Append(", OutboxFsync = ").Append(OutboxFsync);
         }
 
         return sb.Append(" }").ToString();

@@ -91,4 +91,7 @@ internal static partial class Log
 
     [LoggerMessage(45, LogLevel.Warning, "Compacting the durable outbox {Path} failed; it stays as it is and is retried later")]
     public static partial void OutboxCompactionFailed(ILogger logger, string path, Exception error);
+
+    [LoggerMessage(46, LogLevel.Error, "Forcing the durable outbox {Path} to disk failed; accepted messages are not safe from a power cut until a later fsync succeeds")]
+    public static partial void OutboxSyncFailed(ILogger logger, string path, Exception error);
 }

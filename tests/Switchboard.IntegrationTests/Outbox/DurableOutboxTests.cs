@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.IntegrationTests.Support;
 
 namespace Switchboard.IntegrationTests.Outbox;
 
@@ -195,6 +196,101 @@ public sealed class DurableOutboxTests : IDisposable
             var mine = reopened.Recovered.Where(m => m.Topic.StartsWith($"w{writer}/", StringComparison.Ordinal)).Select(m => int.Parse(m.Topic.Split('/')[1])).ToList();
             Assert.Equal(Enumerable.Range(0, 250).Select(i => (i * 2)), mine);
         }
+    }
+
+    [Fact]
+    public void Never_forces_nothing_to_disk()
+    {
+        using var outbox = DurableOutbox.Open(_dir, "fsync-never", NullLogger.Instance);
+        for (var i = 0; i < 50; i++)
+        {
+            outbox.Append(Message($"t/{i}", i));
+        }
+
+        Assert.Equal(0, outbox.Syncs);
+    }
+
+    [Fact]
+    public void Always_forces_each_put_to_disk_before_it_returns()
+    {
+        using (var outbox = DurableOutbox.Open(_dir, "fsync-always", NullLogger.Instance, fsync: OutboxFsync.Always))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                outbox.Append(Message($"t/{i}", i));
+
+                // One writer: nobody else's fsync can cover this put, so each Append made its own.
+                Assert.Equal(i + 1, outbox.Syncs);
+            }
+        }
+
+        using var reopened = DurableOutbox.Open(_dir, "fsync-always", NullLogger.Instance);
+        Assert.Equal(20, reopened.Recovered.Count);
+    }
+
+    [Fact]
+    public async Task Always_with_concurrent_writers_shares_fsyncs_and_loses_nothing()
+    {
+        const int Writers = 4;
+        const int PerWriter = 100;
+        using (var outbox = DurableOutbox.Open(_dir, "fsync-shared", NullLogger.Instance, fsync: OutboxFsync.Always))
+        {
+            using var start = new Barrier(Writers);
+            await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                for (var i = 0; i < PerWriter; i++)
+                {
+                    outbox.Append(Message($"w{w}/{i}", i));
+                }
+            }))).WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.InRange(outbox.Syncs, 1, Writers * PerWriter);
+        }
+
+        using var reopened = DurableOutbox.Open(_dir, "fsync-shared", NullLogger.Instance);
+        Assert.Equal(Writers * PerWriter, reopened.Recovered.Count);
+    }
+
+    [Fact]
+    public async Task Batch_forces_puts_to_disk_in_the_background_far_less_often_than_once_per_put()
+    {
+        const int Puts = 1_000;
+        using var outbox = DurableOutbox.Open(_dir, "fsync-batch", NullLogger.Instance, fsync: OutboxFsync.Batch);
+        for (var i = 0; i < Puts; i++)
+        {
+            outbox.Append(Message($"t/{i}", i));
+        }
+
+        await Eventually.WaitAsync(() => outbox.Syncs >= 1, TimeSpan.FromSeconds(10), "the background fsync ran");
+
+        // At most one fsync per 100 ms interval: reaching one per put would take the loop above 100 s.
+        Assert.True(outbox.Syncs < Puts / 2, $"{outbox.Syncs} fsyncs for {Puts} puts");
+    }
+
+    [Fact]
+    public void A_fsync_mode_without_an_outbox_or_with_a_bad_name_is_refused_naming_the_setting()
+    {
+        var unset = Assert.Throws<SwitchboardConfigurationException>(() => new SwitchboardOptions { Url = "mqtt://b", ClientId = "c", OutboxFsync = OutboxFsync.Always }.Validate());
+        Assert.Contains("MQTT_OUTBOX_FSYNC", unset.Message, StringComparison.Ordinal);
+        Assert.Contains("needs OutboxPath", unset.Message, StringComparison.Ordinal);
+
+        var bad = Assert.Throws<SwitchboardConfigurationException>(() => SwitchboardOptions.FromEnvironment(new Dictionary<string, string?>
+        {
+            [OptionKeys.Url] = "mqtt://b",
+            [OptionKeys.ClientId] = "c",
+            [OptionKeys.OutboxPath] = _dir,
+            [OptionKeys.OutboxFsync] = "sometimes",
+        }));
+        Assert.Equal("MQTT_OUTBOX_FSYNC='sometimes' is not an outbox fsync mode; use never, batch or always.", bad.Message);
+
+        var good = SwitchboardOptions.FromEnvironment(new Dictionary<string, string?>
+        {
+            [OptionKeys.Url] = "mqtt://b",
+            [OptionKeys.ClientId] = "c",
+            [OptionKeys.OutboxPath] = _dir,
+            [OptionKeys.OutboxFsync] = "Batch",
+        });
+        Assert.Equal(OutboxFsync.Batch, good.OutboxFsync);
     }
 
     [Fact]

@@ -8,8 +8,11 @@ namespace Switchboard;
 /// The durable outbox: an append-only log of accepted QoS ≥ 1 messages (puts) and of their ends (acks), in one file
 /// per client id. A message is written before its publish is accepted and acknowledged when the broker confirms it,
 /// so a process killed at any moment leaves exactly the unconfirmed messages for the next process with the same
-/// client id, in acceptance order. Writes go to the OS without fsync: the log survives a crash of the process
-/// (SIGKILL included), not a power cut. When dead records outweigh live ones the log is rewritten with only the live
+/// client id, in acceptance order. Writes go to the OS; whether puts are also forced to disk is <see cref="OutboxFsync"/>:
+/// never (the log survives a crash of the process, SIGKILL included, not a power cut), in the background at most every
+/// <see cref="BatchInterval"/>, or before each put returns (callers that write at the same time share one fsync: whoever
+/// flushes covers every put written before the flush began). Acks are never forced: losing one only means a resend.
+/// When dead records outweigh live ones the log is rewritten with only the live
 /// records and atomically renamed over the old one. A torn last record (a crash mid-write) is detected by its
 /// length and CRC, counted, logged and cut off; it never stops the client from starting.
 /// </summary>
@@ -19,7 +22,15 @@ internal sealed class DurableOutbox : IDisposable
     private const long DefaultCompactThreshold = 4 * 1024 * 1024;
     private const int AckBlock = 4096;
 
+    /// <summary>How long a put waits at most for the background fsync under <see cref="OutboxFsync.Batch"/>.</summary>
+    public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly Lock _lock = new();
+
+    // Serializes fsyncs; never taken while holding _lock, and held only by callers that must wait for the disk anyway.
+    private readonly Lock _syncLock = new();
+    private readonly OutboxFsync _fsync;
+    private readonly Timer? _batchTimer;
     private readonly string _path;
     private readonly ILogger _logger;
     private readonly long _compactThreshold;
@@ -30,14 +41,27 @@ internal sealed class DurableOutbox : IDisposable
     private long _deadBytes;
     private bool _disposed;
     private bool _compactionScheduled;
+    private bool _batchScheduled;
+    private long _putsWritten;
+    private long _putsSynced;
 
-    private DurableOutbox(string path, FileStream file, ILogger logger, long compactThreshold)
+    private DurableOutbox(string path, FileStream file, ILogger logger, long compactThreshold, OutboxFsync fsync)
     {
         _path = path;
         _file = file;
         _logger = logger;
         _compactThreshold = compactThreshold;
+        _fsync = fsync;
+        if (fsync == OutboxFsync.Batch)
+        {
+            _batchTimer = new Timer(static state => ((DurableOutbox)state!).BatchSync(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
+
+    /// <summary>Fsyncs made so far (for tests and measurements).</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
+
+    private long _syncs;
 
     /// <summary>Messages found in the log that were never acknowledged, in acceptance order.</summary>
     public List<OutgoingMessage> Recovered { get; } = [];
@@ -71,7 +95,7 @@ internal sealed class DurableOutbox : IDisposable
 
     /// <summary>Opens (or creates) the outbox of <paramref name="clientId"/> under <paramref name="directory"/>.</summary>
     /// <exception cref="SwitchboardConfigurationException">The directory cannot be used, or another process holds the outbox.</exception>
-    public static DurableOutbox Open(string directory, string clientId, ILogger logger, long compactThreshold = DefaultCompactThreshold)
+    public static DurableOutbox Open(string directory, string clientId, ILogger logger, long compactThreshold = DefaultCompactThreshold, OutboxFsync fsync = OutboxFsync.Never)
     {
         var folder = Path.Combine(directory, string.Concat(clientId.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c)));
         var path = Path.Combine(folder, FileName);
@@ -91,14 +115,17 @@ internal sealed class DurableOutbox : IDisposable
             throw new SwitchboardConfigurationException(nameof(SwitchboardOptions.OutboxPath), directory, $"OutboxPath ({OptionKeys.OutboxPath})='{directory}' is not writable: {ex.Message}");
         }
 
-        var outbox = new DurableOutbox(path, file, logger, compactThreshold);
+        var outbox = new DurableOutbox(path, file, logger, compactThreshold, fsync);
         outbox.Load();
         return outbox;
     }
 
-    /// <summary>Writes a message before it is accepted; sets its <see cref="OutgoingMessage.OutboxPosition"/>.</summary>
+    /// <summary>Writes a message before it is accepted; sets its <see cref="OutgoingMessage.OutboxPosition"/>. Under
+    /// <see cref="OutboxFsync.Always"/> it returns once the put is on disk.</summary>
+    /// <exception cref="IOException">The log could not be written or forced to disk (the put is then withdrawn).</exception>
     public void Append(OutgoingMessage message)
     {
+        long put;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -117,6 +144,85 @@ internal sealed class DurableOutbox : IDisposable
 
             message.OutboxPosition = id;
             _liveSizes[id] = record.Length;
+            put = ++_putsWritten;
+            if (_batchTimer is not null && !_batchScheduled)
+            {
+                _batchScheduled = true;
+                _batchTimer.Change(BatchInterval, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        if (_fsync == OutboxFsync.Always)
+        {
+            try
+            {
+                SyncThrough(put);
+            }
+            catch (IOException)
+            {
+                // Not durable, so not accepted: the caller sees the failure, and the put is ended so it is not resent.
+                Remove(message);
+                throw;
+            }
+        }
+    }
+
+    private void BatchSync()
+    {
+        long put;
+        lock (_lock)
+        {
+            _batchScheduled = false;
+            put = _putsWritten;
+        }
+
+        try
+        {
+            SyncThrough(put);
+        }
+        catch (IOException ex)
+        {
+            // Nothing is lost yet (the bytes are in the OS); the next batch tries again.
+            Log.OutboxSyncFailed(_logger, _path, ex);
+        }
+    }
+
+    /// <summary>Returns once every put up to number <paramref name="put"/> is on disk. A caller that finds an fsync
+    /// running waits for it, then flushes only if that fsync began before its own put was written.</summary>
+    private void SyncThrough(long put)
+    {
+        lock (_syncLock)
+        {
+            if (Volatile.Read(ref _putsSynced) >= put)
+            {
+                return;
+            }
+
+            FileStream file;
+            long target;
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    return; // Dispose forced the log to disk before closing it.
+                }
+
+                file = _file;
+                target = _putsWritten;
+            }
+
+            try
+            {
+                RandomAccess.FlushToDisk(file.SafeFileHandle);
+            }
+            catch (ObjectDisposedException)
+            {
+                // A compaction replaced the file meanwhile: it wrote every live put to the new file and forced that to
+                // disk before the rename, so these puts are on disk.
+            }
+
+            Volatile.Write(ref _putsSynced, target);
+            Interlocked.Increment(ref _syncs);
         }
     }
 
@@ -199,7 +305,13 @@ internal sealed class DurableOutbox : IDisposable
             }
 
             _disposed = true;
+            _batchTimer?.Dispose();
             WritePendingAcks();
+            if (_fsync != OutboxFsync.Never)
+            {
+                _file.Flush(flushToDisk: true);
+            }
+
             _file.Dispose();
         }
     }
