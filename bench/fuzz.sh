@@ -94,7 +94,7 @@ for target in "${TARGETS[@]}"; do
   seeds="$WORK/seeds/$target"
   out="$WORK/findings/$target"
   rm -rf "$seeds" "$out"
-  mkdir -p "$seeds"
+  mkdir -p "$seeds" "$WORK/findings"
   # Flattened: the regressions are seeds too, and afl reads one directory level.
   find "bench/Switchboard.Fuzz/corpus/$target" -type f -print0 | while IFS= read -r -d '' file; do
     rel="${file#bench/Switchboard.Fuzz/corpus/$target/}"
@@ -102,7 +102,7 @@ for target in "${TARGETS[@]}"; do
   done
   log "fuzzing $target for $MINUTES minute(s)"
   afl-fuzz -i "$seeds" -o "$out" -t "$TIMEOUT_MS" -m none -V "$((MINUTES * 60))" \
-    -- dotnet "$WORK/publish/Switchboard.Fuzz.dll" "$target" >"$WORK/$target.log" 2>&1 || {
+    -- "$(command -v dotnet)" "$WORK/publish/Switchboard.Fuzz.dll" "$target" >"$WORK/$target.log" 2>&1 || {
     log "afl-fuzz for $target exited with an error; the end of $WORK/$target.log:"
     tail -n 30 "$WORK/$target.log" >&2
     status=1

@@ -6,6 +6,24 @@ namespace Switchboard.Fuzz;
 /// </summary>
 internal static class Replay
 {
+    /// <summary>
+    /// The checked-in corpus of <paramref name="target"/> (<c>bench/Switchboard.Fuzz/corpus/&lt;target&gt;</c>, its
+    /// <c>regressions/</c> included), found from the running assembly upwards so tests find it from their output folder.
+    /// </summary>
+    public static string CorpusDirectory(string target)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var corpus = Path.Combine(directory.FullName, "bench", "Switchboard.Fuzz", "corpus", target);
+            if (File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")) && Directory.Exists(corpus))
+            {
+                return corpus;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No bench/Switchboard.Fuzz/corpus/{target} above {AppContext.BaseDirectory}.");
+    }
+
     /// <summary>Every file under <paramref name="directory"/>, subdirectories included, in a stable order.</summary>
     public static IReadOnlyList<string> Files(string directory) =>
         [.. Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)

@@ -6,7 +6,7 @@ namespace Switchboard.Fuzz.Targets;
 
 /// <summary>
 /// The template engine: parse, then render as a value template (<c>value</c> and <c>value_json</c> from the payload)
-/// and as a command template (<c>value</c> the payload text, and its number when it is one).
+/// and as a command template (<c>value</c> the payload text, and its number, as several CLR types, when it is one).
 /// </summary>
 /// <remarks>
 /// Input: the first line is the template, everything after the first <c>\n</c> is the payload. The documented answers
@@ -37,11 +37,23 @@ internal static class TemplateTarget
         if (long.TryParse(payload, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer))
         {
             Check(template.RenderCommand(integer));
+
+            // Callers hand in CLR values of other types too (an int brightness, a float); str() of an int once
+            // recursed until the stack overflowed.
+            if (integer is >= int.MinValue and <= int.MaxValue)
+            {
+                Check(template.RenderCommand((int)integer));
+            }
         }
 
         if (double.TryParse(payload, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
             Check(template.RenderCommand(number));
+            Check(template.RenderCommand((float)number));
+            if (double.IsFinite(number))
+            {
+                Check(template.RenderCommand((decimal)Math.Clamp(number, -1e20, 1e20)));
+            }
         }
     }
 
