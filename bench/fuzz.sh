@@ -10,7 +10,7 @@
 # belongs, once fixed, under corpus/<target>/regressions/ so the unit tests keep replaying it.
 #
 # Environment:
-#   FUZZ_WORK     work directory: tools, the instrumented build, afl's findings (default: <repo>/artifacts/fuzz)
+#   FUZZ_WORK     work directory: tools, the instrumented and the replay build, afl's findings (default: <repo>/artifacts/fuzz)
 #   FUZZ_TIMEOUT  afl's per-input timeout in ms; slower inputs are hangs (default: 5000)
 # Exits 1 when any target produced a crash or a hang.
 set -euo pipefail
@@ -78,6 +78,10 @@ ensure_sharpfuzz
 rm -rf "$WORK/publish"
 log "publishing bench/Switchboard.Fuzz"
 dotnet publish bench/Switchboard.Fuzz/Switchboard.Fuzz.csproj -c Release -o "$WORK/publish" -nodeReuse:false
+# Crashes are replayed with a copy that is not instrumented: outside afl the instrumentation has no shared memory to
+# write its coverage to and fails with an AccessViolationException (or a NullReferenceException) of its own.
+rm -rf "$WORK/replay"
+cp -r "$WORK/publish" "$WORK/replay"
 for assembly in Switchboard.dll Switchboard.HomeAssistant.dll; do
   log "instrumenting $assembly"
   "$WORK/tools/sharpfuzz" "$WORK/publish/$assembly"
@@ -116,7 +120,7 @@ for target in "${TARGETS[@]}"; do
   if [ "$crashes" -gt 0 ]; then
     status=1
     log "$target: replaying $crashes crash(es)"
-    dotnet "$WORK/publish/Switchboard.Fuzz.dll" --replay "$target" "$out/default/crashes" || true
+    dotnet "$WORK/replay/Switchboard.Fuzz.dll" --replay "$target" "$out/default/crashes" || true
   fi
   if [ "$hangs" -gt 0 ]; then
     status=1
@@ -124,7 +128,7 @@ for target in "${TARGETS[@]}"; do
     for hang in "$out/default/hangs"/*; do
       dir="$(mktemp -d)"
       cp "$hang" "$dir/"
-      timeout 30 dotnet "$WORK/publish/Switchboard.Fuzz.dll" --replay "$target" "$dir" || log "$(basename "$hang"): still running after 30 s, or failed"
+      timeout 30 dotnet "$WORK/replay/Switchboard.Fuzz.dll" --replay "$target" "$dir" || log "$(basename "$hang"): still running after 30 s, or failed"
       rm -rf "$dir"
     done
   fi
