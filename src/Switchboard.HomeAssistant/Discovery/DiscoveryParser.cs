@@ -74,6 +74,11 @@ internal static class DiscoveryParser
             return DiscoveryOutcome.Rejected(RejectionReason.InvalidJson, $"the payload is not UTF-8 JSON: {ex.Message}");
         }
 
+        if (UnreadableString(payload.Span) is { } unreadable)
+        {
+            return DiscoveryOutcome.Rejected(RejectionReason.InvalidJson, $"the payload is not UTF-8 JSON: {unreadable}");
+        }
+
         if (node is not JsonObject config)
         {
             return DiscoveryOutcome.Rejected(RejectionReason.NotAnObject, $"the payload must be a JSON object, not {Describe(node)}");
@@ -83,6 +88,38 @@ internal static class DiscoveryParser
         config.Remove("migr_discvry");
         Abbreviations.ExpandAll(config);
         return topic.IsDevice ? ParseDevice(topic, config, components) : ParseComponent(topic, config);
+    }
+
+    /// <summary>
+    /// Why a string or property name of the (well-formed) JSON cannot be read as text, or null. JsonNode decodes its
+    /// strings only when they are read, so invalid UTF-8 inside a string or an escaped lone surrogate parses fine and
+    /// throws an InvalidOperationException later, in the middle of expanding or validating the config; one pass over
+    /// the tokens up front turns that into the rejection it is.
+    /// </summary>
+    private static string? UnreadableString(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+                {
+                    _ = reader.GetString();
+                }
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
+        catch (JsonException ex)
+        {
+            // JsonNode.Parse accepted the document, so this cannot happen; still a refusal, never an exception.
+            return ex.Message;
+        }
+
+        return null;
     }
 
     private static DiscoveryOutcome ParseComponent(DiscoveryTopic topic, JsonObject config)

@@ -12,6 +12,12 @@ namespace Switchboard.HomeAssistant.Templates;
 internal static class PythonText
 {
     /// <summary>Python <c>str(value)</c>; an undefined value renders empty (Jinja's default).</summary>
+    /// <remarks>
+    /// Values that enter from .NET (a command's value, a caller's variables) need not be the long and double the
+    /// engine itself produces: every integer and floating-point type prints as its Python counterpart, a scalar JSON
+    /// element as its value, and anything else as its invariant text. Only containers go to <see cref="Repr"/>, whose
+    /// fallback comes back here, so no value can bounce between the two until the stack overflows.
+    /// </remarks>
     public static string Str(object? value) => value switch
     {
         null => "None",
@@ -20,7 +26,14 @@ internal static class PythonText
         long l => l.ToString(CultureInfo.InvariantCulture),
         double d => FormatFloat(d),
         Undefined => string.Empty,
-        _ => Repr(value),
+        int or uint or short or ushort or byte or sbyte or ulong or Int128 or UInt128 or System.Numerics.BigInteger
+            => ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture),
+        float f => FormatFloat(f),
+        decimal m => FormatFloat((double)m),
+        Half h => FormatFloat((double)h),
+        JsonElement { ValueKind: not (JsonValueKind.Object or JsonValueKind.Array) } element => Str(TemplateValues.FromJson(element)),
+        JsonElement or TemplateDict or object?[] or IReadOnlyList<object?> => Repr(value),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
     };
 
     /// <summary>Python <c>repr(value)</c>: strings quoted, containers in literal syntax.</summary>

@@ -86,7 +86,7 @@ internal static class Regexes
             {
                 builder.Append("$$");
             }
-            else if (c == '\\' && i + 1 < python.Length && char.IsDigit(python[i + 1]))
+            else if (c == '\\' && i + 1 < python.Length && char.IsAsciiDigit(python[i + 1]))
             {
                 builder.Append("${").Append(python[++i]).Append('}');
             }

@@ -44,6 +44,14 @@ internal readonly record struct FilterArguments(string Filter, List<object?> Pos
 /// </summary>
 internal static class TemplateFunctions
 {
+    /// <summary>
+    /// The longest string a repetition (<c>'ab' * n</c>) or a format width or precision may ask for. The template
+    /// comes from a discovery message, so without a bound one message could make a render allocate gigabytes (or
+    /// fail with an OutOfMemoryException that nothing may catch); a million characters is far above any state or
+    /// command payload.
+    /// </summary>
+    private const int MaxGeneratedLength = 1_000_000;
+
     private static readonly HashSet<string> StringMethods = new(StringComparer.Ordinal)
     {
         "lower", "upper", "strip", "lstrip", "rstrip", "split", "replace", "startswith", "endswith", "title", "capitalize", "isdigit",
@@ -279,7 +287,15 @@ internal static class TemplateFunctions
             case "+" when TemplateValues.IsSequence(left) && TemplateValues.IsSequence(right):
                 return TemplateValues.AsList(left).Concat(TemplateValues.AsList(right)).ToList();
             case "*" when left is string text && right is long or bool:
-                return string.Concat(Enumerable.Repeat(text, (int)Math.Max(0, TemplateValues.ToLong(right))));
+                {
+                    var count = Math.Max(0, TemplateValues.ToLong(right));
+                    if (text.Length > 0 && count > MaxGeneratedLength / text.Length)
+                    {
+                        throw new TemplateRuntimeException($"repeating a {text.Length}-character string {count} times exceeds {MaxGeneratedLength} characters");
+                    }
+
+                    return string.Concat(Enumerable.Repeat(text, (int)count));
+                }
             case "%" when left is string format:
                 return PercentFormat(format, TemplateValues.IsSequence(right) ? [.. TemplateValues.AsList(right)] : [right]);
         }
@@ -405,9 +421,13 @@ internal static class TemplateFunctions
             }
 
             var width = 0;
-            while (i < format.Length && char.IsDigit(format[i]))
+            while (i < format.Length && char.IsAsciiDigit(format[i]))
             {
                 width = (width * 10) + (format[i++] - '0');
+                if (width > MaxGeneratedLength)
+                {
+                    throw new TemplateRuntimeException($"format width exceeds {MaxGeneratedLength}");
+                }
             }
 
             int? precision = null;
@@ -415,9 +435,13 @@ internal static class TemplateFunctions
             {
                 i++;
                 var p = 0;
-                while (i < format.Length && char.IsDigit(format[i]))
+                while (i < format.Length && char.IsAsciiDigit(format[i]))
                 {
                     p = (p * 10) + (format[i++] - '0');
+                    if (p > MaxGeneratedLength)
+                    {
+                        throw new TemplateRuntimeException($"format precision exceeds {MaxGeneratedLength}");
+                    }
                 }
 
                 precision = p;

@@ -76,7 +76,7 @@ internal static class TemplateLexer
                 continue;
             }
 
-            if (char.IsDigit(c))
+            if (char.IsAsciiDigit(c))
             {
                 tokens.Add(ReadNumber(source, ref i));
                 continue;
@@ -117,17 +117,17 @@ internal static class TemplateLexer
     {
         var start = i;
         var isFloat = false;
-        while (i < source.Length && (char.IsDigit(source[i]) || source[i] == '_'))
+        while (i < source.Length && (char.IsAsciiDigit(source[i]) || source[i] == '_'))
         {
             i++;
         }
 
         // A '.' starts a fraction only when a digit follows: "value_json.0" style access keeps working.
-        if (i + 1 < source.Length && source[i] == '.' && char.IsDigit(source[i + 1]))
+        if (i + 1 < source.Length && source[i] == '.' && char.IsAsciiDigit(source[i + 1]))
         {
             isFloat = true;
             i++;
-            while (i < source.Length && (char.IsDigit(source[i]) || source[i] == '_'))
+            while (i < source.Length && (char.IsAsciiDigit(source[i]) || source[i] == '_'))
             {
                 i++;
             }
@@ -141,11 +141,11 @@ internal static class TemplateLexer
                 j++;
             }
 
-            if (j < source.Length && char.IsDigit(source[j]))
+            if (j < source.Length && char.IsAsciiDigit(source[j]))
             {
                 isFloat = true;
                 i = j;
-                while (i < source.Length && char.IsDigit(source[i]))
+                while (i < source.Length && char.IsAsciiDigit(source[i]))
                 {
                     i++;
                 }
