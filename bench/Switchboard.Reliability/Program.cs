@@ -22,7 +22,7 @@ return mode switch
 
 static async Task<int> SoakAsync(IReadOnlyDictionary<string, string> options)
 {
-    var result = await SoakScenario.RunAsync(SoakSettings.From(options), Console.Out);
+    var result = await SoakScenario.RunAsync(SoakSettings.From(options), Console.Out, Console.Error);
     Console.WriteLine();
     Console.WriteLine(result.Format());
     return result.Passed ? 0 : 1;

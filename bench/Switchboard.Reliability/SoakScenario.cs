@@ -10,7 +10,11 @@ namespace Switchboard.Reliability;
 /// </summary>
 public static class SoakScenario
 {
-    public static async Task<SoakResult> RunAsync(SoakSettings settings, TextWriter output, CancellationToken cancellationToken = default)
+    /// <param name="settings">How long, how fast, how often.</param>
+    /// <param name="output">Receives the resource rows as they are taken.</param>
+    /// <param name="detail">Receives a <see cref="MemoryDetail"/> line per row (where the resident memory is), or null.</param>
+    /// <param name="cancellationToken">Stops the soak.</param>
+    public static async Task<SoakResult> RunAsync(SoakSettings settings, TextWriter output, TextWriter? detail = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
@@ -36,6 +40,7 @@ public static class SoakScenario
             rows.Add(row);
             output.WriteLine(row.ToRow());
             output.Flush();
+            detail?.WriteLine(MemoryDetail.Capture().Describe(row.Minute));
         }
 
         output.WriteLine(ResourceSample.Header);
