@@ -1,6 +1,8 @@
 using Switchboard.Reliability;
 
 // reliability [report] [--messages 20000] [--kills 5] [--cuts 5] [--quick]   prints the reliability table
+// reliability --soak MINUTES | --soak-seconds N [--rate 1000] [--fault-seconds 5] [--sample-seconds 60] [--warmup-seconds 60]
+//                                                                              steady traffic through faults, resource trends
 // reliability publish --url U --client-id C --outbox DIR --count N            the crash scenario's child process
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "report";
@@ -13,12 +15,21 @@ for (var i = mode == "report" && (args.Length == 0 || args[0].StartsWith("--", S
 return mode switch
 {
     "publish" => await ChildPublisher.RunAsync(options),
+    "report" when options.ContainsKey("soak") || options.ContainsKey("soak-seconds") => await SoakAsync(options),
     "report" => await Report.RunAsync(options),
     _ => Usage(),
 };
 
+static async Task<int> SoakAsync(IReadOnlyDictionary<string, string> options)
+{
+    var result = await SoakScenario.RunAsync(SoakSettings.From(options), Console.Out, Console.Error);
+    Console.WriteLine();
+    Console.WriteLine(result.Format());
+    return result.Passed ? 0 : 1;
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: reliability [report] [--messages N] [--kills N] [--cuts N] [--quick] | publish --url U --client-id C --outbox DIR --count N");
+    Console.Error.WriteLine("usage: reliability [report] [--messages N] [--kills N] [--cuts N] [--quick] | --soak MINUTES | --soak-seconds N | publish --url U --client-id C --outbox DIR --count N");
     return 2;
 }

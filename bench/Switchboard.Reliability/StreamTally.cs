@@ -4,10 +4,15 @@ namespace Switchboard.Reliability;
 /// What a subscriber saw of a numbered stream: each sequence number's first arrival, repeats, and arrivals that came
 /// after a higher number had already been seen for the first time (reorderings). Thread-safe.
 /// </summary>
+/// <remarks>
+/// Memory stays bounded by the gap, not the stream: numbers below <c>_floor</c> (every one of them seen) are not kept
+/// one by one, so a soak of millions of messages holds only what is still out of order or missing.
+/// </remarks>
 public sealed class StreamTally
 {
     private readonly Lock _lock = new();
     private readonly HashSet<long> _seen = [];
+    private long _floor;
     private long _highest = -1;
     private long _lastArrivalTicks;
 
@@ -17,7 +22,7 @@ public sealed class StreamTally
         {
             lock (_lock)
             {
-                return _seen.Count;
+                return (int)(_floor + _seen.Count);
             }
         }
     }
@@ -34,10 +39,15 @@ public sealed class StreamTally
         lock (_lock)
         {
             Volatile.Write(ref _lastArrivalTicks, TimeProvider.System.GetTimestamp());
-            if (!_seen.Add(sequence))
+            if (sequence < _floor || !_seen.Add(sequence))
             {
                 Duplicates++;
                 return;
+            }
+
+            while (_seen.Remove(_floor))
+            {
+                _floor++;
             }
 
             if (sequence < _highest)
@@ -55,7 +65,7 @@ public sealed class StreamTally
     {
         lock (_lock)
         {
-            return _seen.Contains(sequence);
+            return sequence < _floor || _seen.Contains(sequence);
         }
     }
 
@@ -65,7 +75,7 @@ public sealed class StreamTally
         lock (_lock)
         {
             var missing = new List<long>();
-            for (long i = 0; i < count; i++)
+            for (var i = _floor; i < count; i++)
             {
                 if (!_seen.Contains(i))
                 {

@@ -154,8 +154,11 @@ public sealed class MosquittoBroker : ITestBroker
     /// <summary>The generated config file.</summary>
     public string ConfigPath => Path.Combine(Directory, "mosquitto.conf");
 
-    /// <summary>Where Mosquitto writes <c>mosquitto.db</c> when <see cref="BrokerOptions.Persistence"/> is on.</summary>
-    public string PersistenceDirectory => Path.Combine(Directory, "data");
+    /// <summary>Where Mosquitto writes <c>mosquitto.db</c> when <see cref="BrokerOptions.Persistence"/> is on: a
+    /// <c>data</c> folder in <see cref="Directory"/>, or one named like it in <see cref="BrokerOptions.PersistenceParent"/>.</summary>
+    public string PersistenceDirectory => Options.PersistenceParent is { } parent
+        ? Path.Combine(parent, Path.GetFileName(Directory))
+        : Path.Combine(Directory, "data");
 
     /// <summary>The persistence database (exists only with persistence, after the first save).</summary>
     public string PersistenceFilePath => Path.Combine(PersistenceDirectory, "mosquitto.db");
@@ -264,6 +267,10 @@ public sealed class MosquittoBroker : ITestBroker
             try
             {
                 System.IO.Directory.Delete(Directory, recursive: true);
+                if (Options.Persistence && Options.PersistenceParent is not null && System.IO.Directory.Exists(PersistenceDirectory))
+                {
+                    System.IO.Directory.Delete(PersistenceDirectory, recursive: true);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
