@@ -4,7 +4,7 @@ using Switchboard.Cli;
 using Switchboard.Cli.Commands;
 
 // Flags are options without a value; everything else after --name takes one.
-var flags = new HashSet<string>(StringComparer.Ordinal) { "retain", "json", "keep-running", "verbose", "help", "watch", "quick" };
+var flags = new HashSet<string>(StringComparer.Ordinal) { "retain", "json", "keep-running", "verbose", "help", "watch", "quick", "dashboard" };
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -38,6 +38,7 @@ try
         "simulate" => await SimulateCommand.RunAsync(parsed, cancel.Token),
         "devices" => await DevicesCommand.RunAsync(parsed, cancel.Token),
         "set" => await SetCommand.RunAsync(parsed, cancel.Token),
+        "dashboard" => await DashboardCommand.RunAsync(parsed, cancel.Token),
         "bench" => await BenchCommand.RunAsync(parsed, cancel.Token),
         "help" or "--help" or "-h" => parsed.Positionals is [var command] && CommandHelp.Knows(command) ? CommandHelp.Print(command) : CommandHelp.PrintAll(),
         var other => throw new UsageException($"Unknown command '{other}'. Run 'switchboard help' for the list."),

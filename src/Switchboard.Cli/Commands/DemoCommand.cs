@@ -15,7 +15,9 @@ internal static class DemoCommand
 {
     public static async Task<int> RunAsync(CommandArguments args, CancellationToken cancellationToken)
     {
-        var keepRunning = args.Flag("keep-running");
+        var withDashboard = args.Flag("dashboard");
+        var keepRunning = args.Flag("keep-running") || withDashboard;
+        var dashboardOptions = withDashboard ? DashboardCommand.ReadOptions(args) : null;
         var url = args.Get("url");
         var verbose = args.Flag("verbose");
         args.ThrowIfUnknown();
@@ -37,6 +39,7 @@ internal static class DemoCommand
         await brainClient.ConnectAsync(cancellationToken);
         await using var registry = new HomeAssistantRegistry(brainClient, loggerFactory: logging);
         await registry.StartAsync(cancellationToken);
+        await using var dashboard = dashboardOptions is null ? null : await DashboardCommand.StartAsync(brainClient, registry, dashboardOptions, logging, cancellationToken);
         await HomeView.SettleAsync(registry, HomeView.MaxSettle, cancellationToken);
         var entities = HomeView.ByEntityId(registry);
         AnsiConsole.Write(HomeView.Table(entities, $"Simulated home: {entities.Count} entities discovered by the registry"));
@@ -108,14 +111,8 @@ internal static class DemoCommand
 
         if (keepRunning)
         {
-            AnsiConsole.MarkupLine("[grey]services running; Ctrl+C to stop[/]");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            AnsiConsole.MarkupLine(dashboard is null ? "[grey]services running[/]" : $"[grey]services running; the dashboard is at[/] [cyan]{Markup.Escape(dashboard.Url.ToString())}[/]");
+            await DashboardCommand.WaitForCtrlCAsync(cancellationToken);
         }
 
         var workerStats = worker.GetStats();
@@ -157,6 +154,8 @@ internal static class DemoCommand
         Url = url,
         ClientId = clientId,
         EnableHealth = health,
+        EnableHeartbeat = health,
+        HeartbeatInterval = TimeSpan.FromSeconds(5),
         KeepAlive = TimeSpan.FromSeconds(15),
         ConnectTimeout = TimeSpan.FromSeconds(5),
     };

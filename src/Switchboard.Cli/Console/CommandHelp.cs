@@ -9,7 +9,7 @@ internal static class CommandHelp
 {
     private static readonly (string Name, string Usage, string Summary)[] Commands =
     [
-        ("demo", "demo [--keep-running]", "embedded broker + two services: envelopes, request/response, health"),
+        ("demo", "demo [--keep-running] [--dashboard [--port 8080] [--host 127.0.0.1] [--token t]]", "embedded broker + a simulated home + two services: discovery and control, envelopes, request/response, health; --dashboard keeps it running with the web dashboard"),
         ("broker", "broker [--port 1883] [--host 127.0.0.1] [--username u --password p]", "run the embedded MQTT broker (clients without a client id get one assigned)"),
         ("pub", "pub --topic t --message m [--qos 1] [--retain] [--type event.type] [--timeout 10]", "publish one message (an envelope with --type; the payload from stdin without --message)"),
         ("sub", "sub [--topic filter] [--count n] [--timeout s] [--json]", "print messages; --json: one JSON object per line"),
@@ -18,6 +18,7 @@ internal static class CommandHelp
         ("simulate", "simulate [--home file.json] [--offline id,…] [--misbehave id:what;…]", "a simulated home (15 devices) announced through Home Assistant discovery; embedded broker without --url"),
         ("devices", "devices [--watch] [--json]", "Home Assistant entities on the broker: entity id, component, name, state, availability"),
         ("set", "set <entity> <command…> [--timeout s]", "drive an entity and wait for its state: set light.kitchen on brightness 128, set cover.garage position 40"),
+        ("dashboard", "dashboard [--port 8080] [--host 127.0.0.1] [--token t] [--prefix homeassistant]", "live web dashboard: Home Assistant devices with controls, services' health, traffic (topic tree, rates, message stream); loopback only unless --host"),
         ("bench", "bench [--count N] [--qos 0|1] [--size bytes]", "quick throughput: one publisher (Post), one subscriber; msg/s, delivered/missing"),
     ];
 
