@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The one test command. Installs Mosquitto if it is missing, builds Switchboard.slnx (Release), runs every test
-# project under tests/ with a TRX logger and a hang timeout, and ends with one line: "N passed, N failed[, N skipped]".
+# The one test command. Installs what the tests need when it is missing (with apt-get: Mosquitto and its clients,
+# Debian's python3-paho-mqtt and python3-asyncio-mqtt for /usr/bin/python3, Node.js and npm; with npm ci: MQTT.js in
+# bench/node-peer), builds Switchboard.slnx (Release), runs every test project under tests/ with a TRX logger and a
+# hang timeout, and ends with one line: "N passed, N failed[, N skipped]".
 # Exits non-zero if the build fails, any test fails, or any test run errors (crash, hang, no results).
 #
 # Environment:
@@ -21,13 +23,35 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 log() { echo "test.sh: $*" >&2; }
 
-ensure_mosquitto() {
-  if command -v mosquitto >/dev/null 2>&1; then
+# Debian's interpreter: the python3-* packages install there (a pyenv or virtualenv python3 on PATH lacks them).
+DEBIAN_PYTHON=/usr/bin/python3
+
+python_has() {
+  [ -x "$DEBIAN_PYTHON" ] && "$DEBIAN_PYTHON" -c "import $1" >/dev/null 2>&1
+}
+
+# Installs, with one apt-get update and one apt-get install, the packages of whatever is missing: Mosquitto and
+# mosquitto_pub/sub (the integration and interop tests), paho-mqtt and asyncio-mqtt for Debian's python3 and Node.js
+# (the interop probes in tests/Switchboard.Cli.Tests/Interop). Does nothing when everything is there.
+ensure_apt_packages() {
+  local missing=()
+  if ! command -v mosquitto >/dev/null 2>&1 || ! command -v mosquitto_sub >/dev/null 2>&1 || ! command -v mosquitto_pub >/dev/null 2>&1; then
+    missing+=(mosquitto mosquitto-clients)
+  fi
+  python_has paho.mqtt.client || missing+=(python3-paho-mqtt)
+  python_has asyncio_mqtt || missing+=(python3-asyncio-mqtt)
+  if ! command -v node >/dev/null 2>&1; then
+    missing+=(nodejs)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
+  elif ! command -v npm >/dev/null 2>&1; then
+    missing+=(npm)
+  fi
+  if [ "${#missing[@]}" -eq 0 ]; then
     return
   fi
-  log "mosquitto not found; installing it with apt-get"
+  log "missing: ${missing[*]}; installing with apt-get"
   if ! command -v apt-get >/dev/null 2>&1; then
-    log "error: apt-get is not available; install mosquitto and mosquitto-clients yourself"
+    log "error: apt-get is not available; install ${missing[*]} yourself"
     exit 1
   fi
   local sudo=()
@@ -35,14 +59,37 @@ ensure_mosquitto() {
     if command -v sudo >/dev/null 2>&1; then
       sudo=(sudo)
     else
-      log "error: installing mosquitto needs root (or sudo)"
+      log "error: installing ${missing[*]} needs root (or sudo)"
       exit 1
     fi
   fi
   ${sudo[@]+"${sudo[@]}"} apt-get update
-  ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends mosquitto mosquitto-clients
-  if ! command -v mosquitto >/dev/null 2>&1; then
-    log "error: mosquitto is still not on PATH after installing it"
+  ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  local tool module
+  for tool in mosquitto mosquitto_sub mosquitto_pub node npm; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      log "error: $tool is still not on PATH after installing ${missing[*]}"
+      exit 1
+    fi
+  done
+  for module in paho.mqtt.client asyncio_mqtt; do
+    if ! python_has "$module"; then
+      log "error: $DEBIAN_PYTHON still cannot import $module after installing ${missing[*]}"
+      exit 1
+    fi
+  done
+}
+
+# MQTT.js for the interop probe (and the benchmark's node peer), from bench/node-peer's lock file.
+ensure_node_peer() {
+  local dir="$ROOT/bench/node-peer"
+  if [ -f "$dir/node_modules/mqtt/package.json" ]; then
+    return
+  fi
+  log "installing MQTT.js in bench/node-peer (npm ci)"
+  (cd "$dir" && npm ci --no-audit --no-fund)
+  if [ ! -f "$dir/node_modules/mqtt/package.json" ]; then
+    log "error: npm ci in bench/node-peer did not install mqtt"
     exit 1
   fi
 }
@@ -69,8 +116,11 @@ outcomes() {
   { grep -o '<UnitTestResult [^>]*>' "$file" || true; } | { grep -c " outcome=\"\($pattern\)\"" || true; }
 }
 
-ensure_mosquitto
+ensure_apt_packages
+ensure_node_peer
 log "using $(command -v mosquitto) ($(mosquitto -h 2>/dev/null | head -n1 || true))"
+log "using $DEBIAN_PYTHON with paho-mqtt $("$DEBIAN_PYTHON" -c 'import paho.mqtt; print(paho.mqtt.__version__)') and asyncio-mqtt $("$DEBIAN_PYTHON" -c 'import asyncio_mqtt; print(asyncio_mqtt.__version__)' 2>/dev/null)"
+log "using node $(node --version) with MQTT.js $(node -p 'require("./bench/node-peer/node_modules/mqtt/package.json").version')"
 
 case "$ARTIFACTS" in
   "" | "/" | "$ROOT" | "$HOME") log "error: refusing to use ARTIFACTS='$ARTIFACTS' (it is emptied first)"; exit 1 ;;

@@ -74,6 +74,18 @@ public sealed class CliTests
         Assert.Empty(stderr);
     }
 
+    [Fact]
+    public async Task Broker_help_says_shared_subscriptions_are_refused()
+    {
+        // What EmbeddedBrokerInteropTests asserts of the broker with paho-mqtt, asyncio-mqtt and MQTT.js.
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Timeout, "broker", "--help");
+        Assert.True(code == 0, $"exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        Assert.Contains("Not supported: shared subscriptions", stdout, StringComparison.Ordinal);
+        Assert.Contains("$share/<group>/<filter>", stdout, StringComparison.Ordinal);
+        Assert.Contains("SUBACK 0x9E", stdout, StringComparison.Ordinal);
+        Assert.Contains("0x80", stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--version")]
     [InlineData("version")]

@@ -5,7 +5,8 @@ namespace Switchboard.Cli.Tests;
 
 /// <summary>
 /// The embedded broker (<c>switchboard broker</c>) with clients nobody here wrote: mosquitto_pub and mosquitto_sub,
-/// which, like Paho and asyncio-mqtt, send an empty client id unless told otherwise.
+/// which, like Paho and asyncio-mqtt, send an empty client id unless told otherwise (and, in the other part of this
+/// class, paho-mqtt, asyncio-mqtt and MQTT.js driven by the probe scripts in <c>Interop/</c>).
 /// </summary>
 public sealed partial class EmbeddedBrokerInteropTests
 {
@@ -49,12 +50,27 @@ public sealed partial class EmbeddedBrokerInteropTests
         return await process.ExitAsync(Timeout);
     }
 
-    private static ToolProcess StartProcess(string file, params string[] args)
+    private static ToolProcess StartProcess(string file, params string[] args) => StartProcess(file, null, args);
+
+    /// <summary>Starts a tool; <paramref name="environment"/> entries with a null value are removed.</summary>
+    private static ToolProcess StartProcess(string file, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
         }
 
         return new ToolProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}"), $"{file} {string.Join(' ', args)}");
@@ -122,7 +138,10 @@ public sealed partial class EmbeddedBrokerInteropTests
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"{_command} did not exit within {timeout.TotalSeconds} s");
+                lock (_lock)
+                {
+                    throw new TimeoutException($"{_command} did not exit within {timeout.TotalSeconds} s.\nstdout:\n{_stdout}\nstderr:\n{_stderr}");
+                }
             }
 
             lock (_lock)

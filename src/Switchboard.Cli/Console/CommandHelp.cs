@@ -10,7 +10,7 @@ internal static class CommandHelp
     private static readonly (string Name, string Usage, string Summary)[] Commands =
     [
         ("demo", "demo [--keep-running] [--dashboard [--port 8080] [--host 127.0.0.1] [--token t]]", "embedded broker + a simulated home + two services: discovery and control, envelopes, request/response, health; --dashboard keeps it running with the web dashboard"),
-        ("broker", "broker [--port 1883] [--host 127.0.0.1] [--username u --password p]", "run the embedded MQTT broker (clients without a client id get one assigned)"),
+        ("broker", "broker [--port 1883] [--host 127.0.0.1] [--username u --password p]", "run the embedded MQTT broker (clients without a client id get one assigned; no shared subscriptions)"),
         ("pub", "pub --topic t --message m [--qos 1] [--retain] [--type event.type] [--timeout 10]", "publish one message (an envelope with --type; the payload from stdin without --message)"),
         ("sub", "sub [--topic filter] [--count n] [--timeout s] [--json]", "print messages; --json: one JSON object per line"),
         ("request", "request --topic t --type x [--data '{…}'] [--timeout s] [--reply-topic r] [--json]", "send a request envelope, print the reply"),
@@ -21,6 +21,17 @@ internal static class CommandHelp
         ("dashboard", "dashboard [--port 8080] [--host 127.0.0.1] [--token t] [--prefix homeassistant]", "live web dashboard: Home Assistant devices with controls, services' health, traffic (topic tree, rates, message stream); loopback only unless --host"),
         ("bench", "bench [--count N] [--qos 0|1] [--size bytes]", "quick throughput: one publisher (Post), one subscriber; msg/s, delivered/missing"),
     ];
+
+    /// <summary>More for one command's help than fits its summary line.</summary>
+    private static readonly Dictionary<string, string> Details = new()
+    {
+        ["broker"] =
+            "The broker is MQTTnet's server (MQTT 3.1.1 and 5; QoS 0, 1 and 2, retained messages, wills), tested with mosquitto_pub/sub, " +
+            "paho-mqtt, asyncio-mqtt and MQTT.js. A client that sends an empty client id gets one assigned (under MQTT 5 in the CONNACK).\n" +
+            "Not supported: shared subscriptions. A $share/<group>/<filter> subscription is refused: SUBACK 0x9E (Shared Subscriptions not " +
+            "supported) under MQTT 5, whose CONNACK says Shared Subscription Available = 0, and 0x80 (failure) under 3.1.1. " +
+            "Use Mosquitto (or another broker) for them.",
+    };
 
     private const string Common = "Every command takes [cyan]--url mqtt://host:1883[/] or reads [cyan]MQTT_URL[/] (and the other MQTT_* variables). Exit codes: 0 ok, 1 failed, 2 usage, 3 connection.";
 
@@ -55,6 +66,11 @@ internal static class CommandHelp
         var (_, usage, summary) = Commands.Single(c => c.Name == command);
         AnsiConsole.MarkupLine($"usage: [bold]switchboard {Markup.Escape(usage)}[/]");
         AnsiConsole.MarkupLine(Markup.Escape(summary));
+        if (Details.TryGetValue(command, out var details))
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(details));
+        }
+
         AnsiConsole.MarkupLine(Common);
         return ExitCodes.Ok;
     }
