@@ -42,9 +42,10 @@ public sealed partial class HomeAssistantRegistry
             deferred.Reconcile(listener.Binding.Topic);
         }
 
-        if (cached is { } message)
+        // A remembered message is no news: it is replayed as state, never raised again as an event.
+        if (cached is { } message && !StateTopics.IsEventTopic(listener.Entity.Component, listener.Binding.Key))
         {
-            Process(listener, message.Topic, Encoding.UTF8.GetString(message.Payload.Span), deferred);
+            Process(listener, message.Topic, Encoding.UTF8.GetString(message.Payload.Span), retained: true, deferred);
         }
     }
 
@@ -74,7 +75,7 @@ public sealed partial class HomeAssistantRegistry
                 slot.Remember(message.Topic, message.Payload);
                 foreach (var listener in slot.Listeners.ToList())
                 {
-                    Process(listener, message.Topic, payload, deferred);
+                    Process(listener, message.Topic, payload, message.Retain, deferred);
                 }
             }
         }
@@ -88,7 +89,7 @@ public sealed partial class HomeAssistantRegistry
         }
     }
 
-    private void Process(TopicListener listener, string topic, string payload, Deferred deferred)
+    private void Process(TopicListener listener, string topic, string payload, bool retained, Deferred deferred)
     {
         var entity = listener.Entity;
         var definition = entity.Definition;
@@ -131,6 +132,12 @@ public sealed partial class HomeAssistantRegistry
             }
 
             RaiseIfAvailabilityChanged(entity, topic, deferred);
+            return;
+        }
+
+        if (StateTopics.IsEventTopic(definition.Component, binding.Key))
+        {
+            ProcessEvent(entity, topic, payload, retained, deferred);
             return;
         }
 

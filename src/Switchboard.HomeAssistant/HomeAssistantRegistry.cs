@@ -198,6 +198,9 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
                 UnsupportedTemplates = _counters.UnsupportedTemplates,
                 InvalidStatePayloads = _counters.InvalidStatePayloads,
                 HandlerErrors = Volatile.Read(ref _counters.HandlerErrors),
+                TriggersFired = _counters.TriggersFired,
+                TagsScanned = _counters.TagsScanned,
+                EventsReceived = _counters.EventsReceived,
                 Entities = _byKey.Count,
                 Devices = HomeAssistantDevice.Group(_byKey.Values).Count,
             };
@@ -280,5 +283,8 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
         public long UnsupportedTemplates;
         public long InvalidStatePayloads;
         public long HandlerErrors;
+        public long TriggersFired;
+        public long TagsScanned;
+        public long EventsReceived;
     }
 }
