@@ -51,6 +51,9 @@ public sealed partial class HomeAssistantRegistry
                     case TagScannedEventArgs scanned:
                         TagScanned?.Invoke(this, scanned);
                         break;
+                    case EventBarrier barrier:
+                        barrier.Done.TrySetResult();
+                        break;
                     case EventReceivedEventArgs received:
                         EventReceived?.Invoke(this, received);
                         break;

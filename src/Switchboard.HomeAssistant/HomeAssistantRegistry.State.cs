@@ -30,7 +30,7 @@ public sealed partial class HomeAssistantRegistry
     {
         foreach (var filter in filters)
         {
-            _reconcile.Writer.TryWrite(filter);
+            _reconcile.Writer.TryWrite(new FilterItem(filter));
         }
     }
 
@@ -53,7 +53,7 @@ public sealed partial class HomeAssistantRegistry
     {
         if (_router.Remove(listener))
         {
-            _reconcile.Writer.TryWrite(listener.Binding.Topic);
+            _reconcile.Writer.TryWrite(new FilterItem(listener.Binding.Topic));
         }
     }
 
@@ -195,9 +195,17 @@ public sealed partial class HomeAssistantRegistry
     {
         try
         {
-            await foreach (var filter in _reconcile.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            await foreach (var item in _reconcile.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
             {
-                await ReconcileAsync(filter, stopping).ConfigureAwait(false);
+                switch (item)
+                {
+                    case FilterItem filter:
+                        await ReconcileAsync(filter.Filter, stopping).ConfigureAwait(false);
+                        break;
+                    case Barrier barrier:
+                        barrier.Done.TrySetResult();
+                        break;
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -261,7 +269,7 @@ public sealed partial class HomeAssistantRegistry
                     slot.Subscription = subscription;
                     if (slot.Listeners.Count == 0)
                     {
-                        _reconcile.Writer.TryWrite(filter);
+                        _reconcile.Writer.TryWrite(new FilterItem(filter));
                     }
                 }
             }

@@ -70,6 +70,12 @@ internal static partial class Log
     [LoggerMessage(1033, LogLevel.Debug, "Availability template {TemplateKey} of {EntityId} had no value for the message on {Topic} ({Detail}); the payload itself is used, as Home Assistant does")]
     private static partial void AvailabilityTemplateFellBack(ILogger logger, string entityId, string templateKey, string topic, string? detail);
 
+    [LoggerMessage(1035, LogLevel.Information, "Home Assistant registry on {Prefix}/# is ready: caught up with the broker's retained configs ({Count} entities, their topics subscribed)")]
+    public static partial void RegistryReady(ILogger logger, string prefix, int count);
+
+    [LoggerMessage(1036, LogLevel.Debug, "Home Assistant registry on {Prefix}/# did not become ready")]
+    public static partial void RegistryNotReady(ILogger logger, string prefix, Exception error);
+
     [LoggerMessage(1034, LogLevel.Debug, "Retained message '{Payload}' on {Topic} ignored for event entity {EntityId}: a retained event is an old one")]
     private static partial void RetainedEventIgnored(ILogger logger, string entityId, string topic, string payload);
 
