@@ -72,6 +72,10 @@ public sealed class HomeAssistantEntity
     /// <summary>The config with abbreviations expanded and <c>~</c> resolved (device-based: merged with the shared options).</summary>
     public JsonElement Config => Definition.Root;
 
+    /// <summary>The options of the current config the registry understands, typed, with Home Assistant's defaults
+    /// (topics, availability, number range, climate limits and modes, select options, effects, event types …).</summary>
+    public EntityOptions Options => new(Definition);
+
     /// <summary>The current state.</summary>
     public EntityState State => Volatile.Read(ref _state);
 
