@@ -73,6 +73,12 @@ public sealed partial class HomeAssistantRegistry
                 }
 
                 slot.Remember(message.Topic, message.Payload);
+                var logged = new DebugMessage(message.Topic, payload, message.Qos, message.Retain, _time.GetUtcNow());
+                foreach (var entity in slot.Listeners.Select(l => l.Entity).Distinct())
+                {
+                    entity.Debug.Received(filter, logged);
+                }
+
                 foreach (var listener in slot.Listeners.ToList())
                 {
                     Process(listener, message.Topic, payload, message.Retain, deferred);

@@ -94,6 +94,8 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
 
     internal ILogger Logger => _logger;
 
+    internal TimeProvider Time => _time;
+
     /// <summary>Subscribes to <c>&lt;prefix&gt;/#</c> (when the client is connected, completes on the broker's SUBACK;
     /// otherwise the subscription is made on connect). Retained configs arrive at once and the registry fills as they do;
     /// <see cref="WaitUntilReadyAsync"/> tells when it has caught up with them.</summary>
