@@ -1,6 +1,7 @@
 using System.Globalization;
 using Switchboard.HomeAssistant.Tests.Payloads;
 using Switchboard.HomeAssistant.Tests.Support;
+using Switchboard.IntegrationTests.Faults;
 using Switchboard.IntegrationTests.Support;
 
 namespace Switchboard.HomeAssistant.Tests.Integration;
@@ -93,6 +94,45 @@ public sealed class RegistryReadinessTests
         await tasmota.PublishAsync("late/state", "OFF");
         await registry.WhenIdleAsync(budget.Token);
         Assert.Equal(false, registry.GetEntity("switch/late").State.IsOn);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
+    public async Task Readiness_survives_a_connection_cut_while_it_is_being_reached(string brokerName)
+    {
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        await using var proxy = TcpFaultProxy.For(broker);
+        await using var tasmota = await RawMqttPeer.ConnectAsync(broker, "tasmota");
+        await tasmota.PublishAsync(RealWorld.TasmotaRelayConfigTopic, RealWorld.TasmotaRelayConfig, retain: true);
+        await tasmota.PublishAsync(RealWorld.TasmotaLwt, "Online", retain: true);
+        await using var client = new SwitchboardClient(new SwitchboardOptions
+        {
+            Url = proxy.Url,
+            ClientId = Clients.Id("cut"),
+            KeepAlive = TimeSpan.FromSeconds(5),
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+            DrainTimeout = TimeSpan.FromSeconds(1),
+        });
+        await client.ConnectAsync(budget.Token);
+        await using var registry = new HomeAssistantRegistry(client);
+        var reconnects = client.GetStats().Reconnects;
+
+        // The subscriptions go into a connection that passes nothing and is then cut: the reconnect must make them.
+        proxy.Stall();
+        var starting = registry.StartAsync(budget.Token);
+        proxy.CutAll();
+        proxy.Resume();
+        await starting;
+        await registry.WaitUntilReadyAsync(budget.Token);
+
+        Assert.True(client.GetStats().Reconnects > reconnects);
+        var relay = registry.GetEntity("A1B2C3_RL_1");
+        Assert.True(relay.IsAvailable);
+        await tasmota.PublishAsync(RealWorld.TasmotaState, RealWorld.TasmotaStatePowerOn);
+        await registry.WhenIdleAsync(budget.Token);
+        Assert.Equal(true, relay.State.IsOn);
     }
 
     [Fact]
