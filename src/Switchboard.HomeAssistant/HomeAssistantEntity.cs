@@ -72,6 +72,10 @@ public sealed class HomeAssistantEntity
     /// <summary>The config with abbreviations expanded and <c>~</c> resolved (device-based: merged with the shared options).</summary>
     public JsonElement Config => Definition.Root;
 
+    /// <summary>The options of the current config the registry understands, typed, with Home Assistant's defaults
+    /// (topics, availability, number range, climate limits and modes, select options, effects, event types …).</summary>
+    public EntityOptions Options => new(Definition);
+
     /// <summary>The current state.</summary>
     public EntityState State => Volatile.Read(ref _state);
 
@@ -95,6 +99,9 @@ public sealed class HomeAssistantEntity
     public IReadOnlyList<RejectedTemplate> RejectedTemplates => Definition.RejectedTemplates;
 
     internal HomeAssistantRegistry Registry { get; }
+
+    /// <summary>The debug record (<see cref="GetDebugInfo"/>).</summary>
+    internal DebugLog Debug { get; } = new();
 
     internal EntityDefinition Definition => Volatile.Read(ref _definition);
 
@@ -146,6 +153,15 @@ public sealed class HomeAssistantEntity
     /// <summary>Controls it as a button.</summary>
     /// <exception cref="InvalidOperationException">It is not a button.</exception>
     public ButtonControl AsButton() => new(this);
+
+    /// <summary>Debug information as Home Assistant keeps it: the discovery payload of the current config, and the last
+    /// <see cref="EntityDebugInfo.MessagesPerTopic"/> messages per subscribed topic filter and per topic published to by
+    /// this entity's controls. A snapshot.</summary>
+    public EntityDebugInfo GetDebugInfo()
+    {
+        var definition = Definition;
+        return Debug.Snapshot(definition.DiscoveryTopic, definition.Bindings.Select(b => b.Topic));
+    }
 
     /// <summary>Waits until the state satisfies <paramref name="predicate"/> (checked now and on every change).</summary>
     public async Task<EntityState> WaitForStateAsync(Func<EntityState, bool> predicate, CancellationToken cancellationToken = default)

@@ -29,6 +29,11 @@ public sealed class HomeAssistantOptions
     /// <summary>Components to accept besides <see cref="HomeAssistantComponents.Supported"/> (for newer Home Assistant versions).</summary>
     public ISet<string> AdditionalComponents { get; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>Where the registry sends the markers of <see cref="HomeAssistantRegistry.WaitUntilReadyAsync"/> and
+    /// <see cref="HomeAssistantRegistry.WhenIdleAsync"/>: it subscribes and publishes (QoS 1, not retained)
+    /// <c>&lt;prefix&gt;/&lt;client id&gt;/&lt;random&gt;</c>, so the broker must let the client do both there.</summary>
+    public string SyncTopicPrefix { get; set; } = "switchboard/registry-sync";
+
     /// <summary>How many recent rejections <see cref="HomeAssistantRegistry.Rejections"/> keeps.</summary>
     public int RejectionHistory { get; set; } = 100;
 
@@ -47,6 +52,11 @@ public sealed class HomeAssistantOptions
         if (TopicPrefix is not null && (TopicPrefix.Length == 0 || TopicPrefix.IndexOfAny(['+', '#']) >= 0 || TopicPrefix.EndsWith('/')))
         {
             throw new ArgumentException($"HomeAssistantOptions.TopicPrefix '{TopicPrefix}' must be a topic without wildcards or a trailing '/'.", nameof(TopicPrefix));
+        }
+
+        if (string.IsNullOrWhiteSpace(SyncTopicPrefix) || SyncTopicPrefix.IndexOfAny(['+', '#']) >= 0 || SyncTopicPrefix.EndsWith('/'))
+        {
+            throw new ArgumentException($"HomeAssistantOptions.SyncTopicPrefix '{SyncTopicPrefix}' must be a topic without wildcards or a trailing '/'.", nameof(SyncTopicPrefix));
         }
 
         if (RejectionHistory < 0)
@@ -76,6 +86,7 @@ public sealed class HomeAssistantOptions
             TopicPrefix = TopicPrefix,
             SubscriptionQos = SubscriptionQos,
             RejectionHistory = RejectionHistory,
+            SyncTopicPrefix = SyncTopicPrefix,
         };
         copy.AdditionalComponents.UnionWith(AdditionalComponents);
         return copy;

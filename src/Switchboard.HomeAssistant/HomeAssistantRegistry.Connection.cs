@@ -45,6 +45,10 @@ public sealed partial class HomeAssistantRegistry
                 }
 
                 _connected = connected;
+                if (connected)
+                {
+                    SignalReconnected();
+                }
                 var changed = 0;
                 foreach (var entity in _byKey.Values)
                 {

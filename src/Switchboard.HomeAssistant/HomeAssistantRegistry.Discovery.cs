@@ -28,6 +28,7 @@ public sealed partial class HomeAssistantRegistry
             }
 
             var outcome = DiscoveryParser.Parse(topic, message.Payload, _components);
+            var payloadText = outcome.Changes.Count > 0 ? message.PayloadAsString() : string.Empty;
             lock (_gate)
             {
                 foreach (var rejection in outcome.Rejections)
@@ -54,7 +55,7 @@ public sealed partial class HomeAssistantRegistry
                     }
                     else
                     {
-                        Upsert(change.Definition, deferred);
+                        Upsert(change.Definition, payloadText, deferred);
                     }
                 }
             }
@@ -72,7 +73,7 @@ public sealed partial class HomeAssistantRegistry
         return ValueTask.CompletedTask;
     }
 
-    private void Upsert(EntityDefinition definition, Deferred deferred)
+    private void Upsert(EntityDefinition definition, string payload, Deferred deferred)
     {
         _byKey.TryGetValue(definition.Key, out var entity);
         if (definition.UniqueId is { } uniqueId && _byId.TryGetValue(uniqueId, out var owner) && !ReferenceEquals(owner, entity))
@@ -107,6 +108,7 @@ public sealed partial class HomeAssistantRegistry
         if (entity is null)
         {
             entity = new HomeAssistantEntity(this, definition, _connected);
+            entity.Debug.Discovered(payload, _time.GetUtcNow());
             _byKey[definition.Key] = entity;
             _byId[definition.Id] = entity;
             _counters.Added++;
@@ -129,6 +131,8 @@ public sealed partial class HomeAssistantRegistry
 
         _byKey.Remove(previous.Key);
         entity.SetDefinition(definition);
+        entity.Debug.Discovered(payload, _time.GetUtcNow());
+        entity.Debug.Keep(definition.Bindings.Select(b => b.Topic));
         if (LightStateReducer.FixedColorMode(definition) is { } colorMode && entity.State.ColorMode != colorMode)
         {
             // Home Assistant sets the only supported color mode again whenever the config is applied.

@@ -45,6 +45,18 @@ public sealed partial class HomeAssistantRegistry
                     case EntityAvailabilityChangedEventArgs availability:
                         AvailabilityChanged?.Invoke(this, availability);
                         break;
+                    case TriggerFiredEventArgs fired:
+                        TriggerFired?.Invoke(this, fired);
+                        break;
+                    case TagScannedEventArgs scanned:
+                        TagScanned?.Invoke(this, scanned);
+                        break;
+                    case EventBarrier barrier:
+                        barrier.Done.TrySetResult();
+                        break;
+                    case EventReceivedEventArgs received:
+                        EventReceived?.Invoke(this, received);
+                        break;
                 }
             }
             catch (Exception ex)

@@ -30,7 +30,7 @@ public sealed partial class HomeAssistantRegistry
     {
         foreach (var filter in filters)
         {
-            _reconcile.Writer.TryWrite(filter);
+            _reconcile.Writer.TryWrite(new FilterItem(filter));
         }
     }
 
@@ -42,9 +42,10 @@ public sealed partial class HomeAssistantRegistry
             deferred.Reconcile(listener.Binding.Topic);
         }
 
-        if (cached is { } message)
+        // A remembered message is no news: it is replayed as state, never raised again as an event.
+        if (cached is { } message && !StateTopics.IsEventTopic(listener.Entity.Component, listener.Binding.Key))
         {
-            Process(listener, message.Topic, Encoding.UTF8.GetString(message.Payload.Span), deferred);
+            Process(listener, message.Topic, Encoding.UTF8.GetString(message.Payload.Span), retained: true, deferred);
         }
     }
 
@@ -52,7 +53,7 @@ public sealed partial class HomeAssistantRegistry
     {
         if (_router.Remove(listener))
         {
-            _reconcile.Writer.TryWrite(listener.Binding.Topic);
+            _reconcile.Writer.TryWrite(new FilterItem(listener.Binding.Topic));
         }
     }
 
@@ -72,9 +73,15 @@ public sealed partial class HomeAssistantRegistry
                 }
 
                 slot.Remember(message.Topic, message.Payload);
+                var logged = new DebugMessage(message.Topic, payload, message.Qos, message.Retain, _time.GetUtcNow());
+                foreach (var entity in slot.Listeners.Select(l => l.Entity).Distinct())
+                {
+                    entity.Debug.Received(filter, logged);
+                }
+
                 foreach (var listener in slot.Listeners.ToList())
                 {
-                    Process(listener, message.Topic, payload, deferred);
+                    Process(listener, message.Topic, payload, message.Retain, deferred);
                 }
             }
         }
@@ -88,7 +95,7 @@ public sealed partial class HomeAssistantRegistry
         }
     }
 
-    private void Process(TopicListener listener, string topic, string payload, Deferred deferred)
+    private void Process(TopicListener listener, string topic, string payload, bool retained, Deferred deferred)
     {
         var entity = listener.Entity;
         var definition = entity.Definition;
@@ -131,6 +138,12 @@ public sealed partial class HomeAssistantRegistry
             }
 
             RaiseIfAvailabilityChanged(entity, topic, deferred);
+            return;
+        }
+
+        if (StateTopics.IsEventTopic(definition.Component, binding.Key))
+        {
+            ProcessEvent(entity, topic, payload, retained, deferred);
             return;
         }
 
@@ -188,9 +201,17 @@ public sealed partial class HomeAssistantRegistry
     {
         try
         {
-            await foreach (var filter in _reconcile.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            await foreach (var item in _reconcile.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
             {
-                await ReconcileAsync(filter, stopping).ConfigureAwait(false);
+                switch (item)
+                {
+                    case FilterItem filter:
+                        await ReconcileAsync(filter.Filter, stopping).ConfigureAwait(false);
+                        break;
+                    case Barrier barrier:
+                        barrier.Done.TrySetResult();
+                        break;
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -254,7 +275,7 @@ public sealed partial class HomeAssistantRegistry
                     slot.Subscription = subscription;
                     if (slot.Listeners.Count == 0)
                     {
-                        _reconcile.Writer.TryWrite(filter);
+                        _reconcile.Writer.TryWrite(new FilterItem(filter));
                     }
                 }
             }

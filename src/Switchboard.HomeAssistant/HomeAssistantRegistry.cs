@@ -27,10 +27,11 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
     private readonly Queue<DiscoveryRejection> _rejections = new();
     private readonly Dictionary<RejectionReason, long> _rejectedByReason = [];
     private readonly TopicRouter _router = new();
-    private readonly Channel<string> _reconcile = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<ReconcileItem> _reconcile = Channel.CreateUnbounded<ReconcileItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Counters _counters = new();
     private Task? _workerTask;
+    private Task? _readyTask;
     private Subscription? _discovery;
     private int _started;
     private int _disposed;
@@ -93,7 +94,11 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
 
     internal ILogger Logger => _logger;
 
-    /// <summary>Subscribes to <c>&lt;prefix&gt;/#</c>. Retained configs arrive at once; the registry fills as they do.</summary>
+    internal TimeProvider Time => _time;
+
+    /// <summary>Subscribes to <c>&lt;prefix&gt;/#</c> (when the client is connected, completes on the broker's SUBACK;
+    /// otherwise the subscription is made on connect). Retained configs arrive at once and the registry fills as they do;
+    /// <see cref="WaitUntilReadyAsync"/> tells when it has caught up with them.</summary>
     /// <exception cref="InvalidOperationException">Already started.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -104,9 +109,11 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
         }
 
         _workerTask = Task.Run(() => ReconcileLoopAsync(_stopping.Token));
+        await SubscribeSyncTopicAsync(cancellationToken).ConfigureAwait(false);
         var filter = _options.DiscoveryPrefix + "/#";
         _discovery = await Client.SubscribeAsync(filter, OnDiscoveryMessage, _options.SubscriptionQos, cancellationToken).ConfigureAwait(false);
         Log.DiscoveryStarted(_logger, filter);
+        _readyTask = Task.Run(BecomeReadyAsync);
     }
 
     /// <summary>Finds an entity by <see cref="HomeAssistantEntity.Id"/> (its unique id) or by its discovery key
@@ -198,6 +205,9 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
                 UnsupportedTemplates = _counters.UnsupportedTemplates,
                 InvalidStatePayloads = _counters.InvalidStatePayloads,
                 HandlerErrors = Volatile.Read(ref _counters.HandlerErrors),
+                TriggersFired = _counters.TriggersFired,
+                TagsScanned = _counters.TagsScanned,
+                EventsReceived = _counters.EventsReceived,
                 Entities = _byKey.Count,
                 Devices = HomeAssistantDevice.Group(_byKey.Values).Count,
             };
@@ -226,6 +236,20 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
         if (_workerTask is not null)
         {
             await _workerTask.ConfigureAwait(false);
+        }
+
+        if (_readyTask is not null)
+        {
+            await _readyTask.ConfigureAwait(false);
+        }
+
+        if (_ready.TrySetException(new ObjectDisposedException(nameof(HomeAssistantRegistry))))
+        {
+            _ = _ready.Task.Exception; // observed: nobody has to wait for readiness
+        }
+        if (_sync is not null)
+        {
+            await _sync.DisposeAsync().ConfigureAwait(false);
         }
 
         List<Subscription> subscriptions;
@@ -280,5 +304,8 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
         public long UnsupportedTemplates;
         public long InvalidStatePayloads;
         public long HandlerErrors;
+        public long TriggersFired;
+        public long TagsScanned;
+        public long EventsReceived;
     }
 }

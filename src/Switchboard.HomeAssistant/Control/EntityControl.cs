@@ -37,6 +37,7 @@ public abstract class EntityControl
         foreach (var message in messages)
         {
             Log.CommandPublishing(Entity.Registry.Logger, Entity.Id, message.Topic, message.Payload, (int)message.Qos, message.Retain);
+            Entity.Debug.Published(new DebugMessage(message.Topic, message.Payload, message.Qos, message.Retain, Entity.Registry.Time.GetUtcNow()));
             await client.PublishAsync(message.Topic, message.Payload, message.Qos, message.Retain, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -70,6 +70,15 @@ internal static partial class Log
     [LoggerMessage(1033, LogLevel.Debug, "Availability template {TemplateKey} of {EntityId} had no value for the message on {Topic} ({Detail}); the payload itself is used, as Home Assistant does")]
     private static partial void AvailabilityTemplateFellBack(ILogger logger, string entityId, string templateKey, string topic, string? detail);
 
+    [LoggerMessage(1035, LogLevel.Information, "Home Assistant registry on {Prefix}/# is ready: caught up with the broker's retained configs ({Count} entities, their topics subscribed)")]
+    public static partial void RegistryReady(ILogger logger, string prefix, int count);
+
+    [LoggerMessage(1036, LogLevel.Debug, "Home Assistant registry on {Prefix}/# did not become ready")]
+    public static partial void RegistryNotReady(ILogger logger, string prefix, Exception error);
+
+    [LoggerMessage(1034, LogLevel.Debug, "Retained message '{Payload}' on {Topic} ignored for event entity {EntityId}: a retained event is an old one")]
+    private static partial void RetainedEventIgnored(ILogger logger, string entityId, string topic, string payload);
+
     // Control (1100–1119).
     [LoggerMessage(1100, LogLevel.Debug, "{EntityId}: publishing '{Payload}' to {Topic} (QoS {Qos}, retain {Retain})")]
     public static partial void CommandPublishing(ILogger logger, string entityId, string topic, string payload, int qos, bool retain);
@@ -131,6 +140,8 @@ internal static partial class Log
     public static void InvalidStatePayload(ILogger logger, (string EntityId, string Topic, string Payload, string Reason) t) => InvalidStatePayload(logger, t.EntityId, t.Topic, t.Payload, t.Reason);
 
     public static void AvailabilityUnmatched(ILogger logger, (string EntityId, string Topic, string Payload) t) => AvailabilityUnmatched(logger, t.EntityId, t.Topic, t.Payload);
+
+    public static void RetainedEventIgnored(ILogger logger, (string EntityId, string Topic, string Payload) t) => RetainedEventIgnored(logger, t.EntityId, t.Topic, t.Payload);
 
     public static void StateExpired(ILogger logger, (string EntityId, TimeSpan ExpireAfter) t) => StateExpired(logger, t.EntityId, t.ExpireAfter.TotalSeconds);
 

@@ -17,8 +17,8 @@ internal static class ConfigValidator
         [HomeAssistantComponents.BinarySensor] = ["state_topic"],
         [HomeAssistantComponents.Button] = ["command_topic"],
         ["camera"] = ["topic"],
-        ["device_automation"] = ["automation_type", "topic", "type", "subtype", "device"],
-        ["event"] = ["state_topic", "event_types"],
+        [HomeAssistantComponents.DeviceAutomation] = ["automation_type", "topic", "type", "subtype", "device"],
+        [HomeAssistantComponents.Event] = ["state_topic", "event_types"],
         [HomeAssistantComponents.Fan] = ["command_topic"],
         ["humidifier"] = ["command_topic", "target_humidity_command_topic"],
         [HomeAssistantComponents.Light] = ["command_topic"],
@@ -30,7 +30,7 @@ internal static class ConfigValidator
         [HomeAssistantComponents.Sensor] = ["state_topic"],
         ["siren"] = ["command_topic"],
         [HomeAssistantComponents.Switch] = ["command_topic"],
-        ["tag"] = ["topic"],
+        [HomeAssistantComponents.Tag] = ["topic"],
         ["text"] = ["command_topic"],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
@@ -97,6 +97,10 @@ internal static class ConfigValidator
         return component switch
         {
             HomeAssistantComponents.Light => ValidateLight(config),
+            HomeAssistantComponents.DeviceAutomation when config.GetString("automation_type") != "trigger" =>
+                (RejectionReason.InvalidValue, $"'automation_type' must be 'trigger' (the only device automation Home Assistant's MQTT integration has), not '{config.GetString("automation_type")}'"),
+            HomeAssistantComponents.Event when config.GetStringList("event_types") is null =>
+                (RejectionReason.InvalidValue, "'event_types' must be a list of strings"),
             HomeAssistantComponents.Select when config.GetStringList("options") is not { Count: > 0 } =>
                 (RejectionReason.InvalidValue, "'options' must be a non-empty list"),
             _ => null,

@@ -42,14 +42,23 @@ public static class HomeAssistantComponents
     /// <summary><c>button</c>.</summary>
     public const string Button = "button";
 
+    /// <summary><c>device_automation</c> — a device trigger: raises <see cref="HomeAssistantRegistry.TriggerFired"/>, has no state.</summary>
+    public const string DeviceAutomation = "device_automation";
+
+    /// <summary><c>tag</c> — a tag scanner: raises <see cref="HomeAssistantRegistry.TagScanned"/>, has no state.</summary>
+    public const string Tag = "tag";
+
+    /// <summary><c>event</c> — an event entity: raises <see cref="HomeAssistantRegistry.EventReceived"/>.</summary>
+    public const string Event = "event";
+
     /// <summary>The pseudo-component of device-based discovery: <c>&lt;prefix&gt;/device/&lt;object_id&gt;/config</c>.</summary>
     public const string Device = "device";
 
     /// <summary>Every component Home Assistant's MQTT discovery accepts (not counting <see cref="Device"/>).</summary>
     public static FrozenSet<string> Supported { get; } = new[]
     {
-        "alarm_control_panel", BinarySensor, Button, "camera", Climate, Cover, "date", "datetime", "device_automation",
-        "device_tracker", "event", Fan, "humidifier", "image", "lawn_mower", Light, Lock, "notify", Number, "remote",
-        "scene", Select, Sensor, "siren", Switch, "tag", "text", "time", "update", "vacuum", "valve", "water_heater",
+        "alarm_control_panel", BinarySensor, Button, "camera", Climate, Cover, "date", "datetime", DeviceAutomation,
+        "device_tracker", Event, Fan, "humidifier", "image", "lawn_mower", Light, Lock, "notify", Number, "remote",
+        "scene", Select, Sensor, "siren", Switch, Tag, "text", "time", "update", "vacuum", "valve", "water_heater",
     }.ToFrozenSet(StringComparer.Ordinal);
 }

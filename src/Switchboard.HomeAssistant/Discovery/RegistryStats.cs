@@ -47,6 +47,16 @@ public sealed record RegistryStats
     /// <summary>Event handlers that threw (logged; the registry carried on).</summary>
     public long HandlerErrors { get; init; }
 
+    /// <summary>Device trigger messages that fired (<see cref="HomeAssistantRegistry.TriggerFired"/>).</summary>
+    public long TriggersFired { get; init; }
+
+    /// <summary>Tag scans (<see cref="HomeAssistantRegistry.TagScanned"/>).</summary>
+    public long TagsScanned { get; init; }
+
+    /// <summary>Events of <c>event</c> entities (<see cref="HomeAssistantRegistry.EventReceived"/>); invalid ones count as
+    /// <see cref="InvalidStatePayloads"/>.</summary>
+    public long EventsReceived { get; init; }
+
     /// <summary>Entities now in the registry.</summary>
     public int Entities { get; init; }
 

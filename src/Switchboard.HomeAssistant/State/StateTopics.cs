@@ -7,7 +7,12 @@ internal static class StateTopics
     public const string JsonAttributes = "json_attributes_topic";
     public const string Availability = "availability";
 
+    /// <summary>The topic of a device trigger or tag scanner (<c>topic</c>): its messages are events, not state.</summary>
+    public const string Trigger = "topic";
+
     private static readonly string[] StateOnly = ["state_topic"];
+
+    private static readonly string[] TriggerOnly = ["topic"];
 
     private static readonly string[] LightDefault =
     [
@@ -29,6 +34,15 @@ internal static class StateTopics
         "state_topic", "percentage_state_topic", "preset_mode_state_topic", "oscillation_state_topic", "direction_state_topic",
     ];
 
+    /// <summary>True when the messages on <paramref name="key"/> of <paramref name="component"/> are events (device trigger,
+    /// tag scan, event entity): they raise an event each and never change <see cref="HomeAssistantEntity.State"/>.</summary>
+    public static bool IsEventTopic(string component, string key) => component switch
+    {
+        HomeAssistantComponents.DeviceAutomation or HomeAssistantComponents.Tag => key == Trigger,
+        HomeAssistantComponents.Event => key == State,
+        _ => false,
+    };
+
     /// <summary>The state topic keys for <paramref name="component"/>; a light's keys depend on its schema.</summary>
     public static IReadOnlyList<string> For(string component, string? lightSchema) => component switch
     {
@@ -38,6 +52,7 @@ internal static class StateTopics
         HomeAssistantComponents.Climate => Climate,
         HomeAssistantComponents.Fan => Fan,
         HomeAssistantComponents.Button => [],
+        HomeAssistantComponents.DeviceAutomation or HomeAssistantComponents.Tag => TriggerOnly,
         _ => StateOnly,
     };
 }

@@ -79,4 +79,39 @@ internal static class RealWorld
     public const string DeviceConfigWithoutHumidity = """
         {"dev":{"ids":"ea334450945afc","name":"Kitchen","mf":"Bla electronics","mdl":"xya","sw":"1.0","sn":"ea334450945afc","hw":"1.0rev2"},"o":{"name":"bla2mqtt","sw":"2.1","url":"https://bla2mqtt.example.com/support"},"cmps":{"some_unique_component_id1":{"p":"sensor","device_class":"temperature","unit_of_measurement":"°C","value_template":"{{ value_json.temperature}}","unique_id":"temp01ae_t"},"some_unique_id2":{"p":"sensor"},"bla_light":{"p":"light","~":"bla2mqtt/kitchen/light","cmd_t":"~/set","stat_t":"~/state","schema":"json","brightness":true,"uniq_id":"bla_light_01"}},"state_topic":"sensorBedroom/state","qos":2}
         """;
+
+    // Zigbee2MQTT device triggers: one discovery topic per action, all on the device's <friendly name>/action topic.
+    public const string Z2mSwitchAction = "zigbee2mqtt/Switch/action";
+
+    public const string Z2mTriggerSingleTopic = "homeassistant/device_automation/0x0017880104e45517/action_single/config";
+
+    public const string Z2mTriggerSingle = """
+        {"automation_type":"trigger","device":{"identifiers":["zigbee2mqtt_0x0017880104e45517"],"manufacturer":"Philips","model":"Hue dimmer switch (324131092621)","model_id":"324131092621","name":"Switch","sw_version":"6.1.1.28573","via_device":"zigbee2mqtt_bridge_0x00124b0022aabbcc"},"origin":{"name":"Zigbee2MQTT","sw":"1.42.0","url":"https://www.zigbee2mqtt.io"},"payload":"single","subtype":"single","topic":"zigbee2mqtt/Switch/action","type":"action"}
+        """;
+
+    public const string Z2mTriggerDoubleTopic = "homeassistant/device_automation/0x0017880104e45517/action_double/config";
+
+    public const string Z2mTriggerDouble = """
+        {"automation_type":"trigger","device":{"identifiers":["zigbee2mqtt_0x0017880104e45517"],"manufacturer":"Philips","model":"Hue dimmer switch (324131092621)","model_id":"324131092621","name":"Switch","sw_version":"6.1.1.28573","via_device":"zigbee2mqtt_bridge_0x00124b0022aabbcc"},"origin":{"name":"Zigbee2MQTT","sw":"1.42.0","url":"https://www.zigbee2mqtt.io"},"payload":"double","subtype":"double","topic":"zigbee2mqtt/Switch/action","type":"action"}
+        """;
+
+    // ESPHome (MQTT client, discovery on): an event entity for a doorbell button; ESPHome publishes {"event_type": …}.
+    public const string EspHomeDoorbellTopic = "homeassistant/event/doorbell-node/doorbell/config";
+
+    public const string EspHomeDoorbell = """
+        {"dev_cla":"doorbell","name":"Doorbell","stat_t":"doorbell-node/event/doorbell/state","avty_t":"doorbell-node/status","uniq_id":"ESPeventdoorbell","dev":{"ids":"a0b765f1c2d4","name":"doorbell-node","sw":"esphome v2024.6.1 Jun 20 2024, 10:22:13","mdl":"esp32dev","mf":"espressif","cns":[["mac","a0b765f1c2d4"]]},"event_types":["single_press","double_press","long_press"]}
+        """;
+
+    public const string EspHomeDoorbellState = "doorbell-node/event/doorbell/state";
+
+    // Tasmota with a PN532 NFC reader, as Home Assistant's tag documentation configures it.
+    public const string TasmotaTagScannerTopic = "homeassistant/tag/0AFFD2/config";
+
+    public const string TasmotaTagScanner = """
+        {"topic":"tele/tasmota_0AFFD2/SENSOR","value_template":"{{ value_json.PN532.UID }}","device":{"identifiers":["0AFFD2"],"name":"NFC reader","manufacturer":"Tasmota"}}
+        """;
+
+    public const string TasmotaTagTopic = "tele/tasmota_0AFFD2/SENSOR";
+
+    public const string TasmotaTagRead = """{"Time":"2024-06-01T12:00:00","PN532":{"UID":"E9F35959","DATA":"ILOVETASMOTA"}}""";
 }

@@ -20,6 +20,9 @@ internal sealed class EventRecorder
         ha.Registry.AvailabilityChanged += (_, e) => Add(e.Entity, $"{e.Entity.Id}:{(e.IsAvailable ? "up" : "down")} ({e.Topic})");
         ha.Registry.StateChanged += (_, e) => Add(e.Entity, $"{e.Entity.Id}:{e.Previous.Value ?? "?"}->{e.Current.Value} ({e.Topic})");
         ha.Registry.Removed += (_, e) => Add(e.Entity, $"{e.Entity.Id}:removed");
+        ha.Registry.TriggerFired += (_, e) => Add(e.Trigger, $"{e.Trigger.Id}:trigger {e.Type}/{e.Subtype} '{e.Payload}'");
+        ha.Registry.TagScanned += (_, e) => Add(e.Scanner, $"{e.Scanner.Id}:tag {e.TagId}");
+        ha.Registry.EventReceived += (_, e) => Add(e.Entity, $"{e.Entity.Id}:event {e.EventType} {{{string.Join(", ", e.Attributes.Select(a => $"{a.Key}={a.Value.GetRawText()}"))}}}");
         ha.Registry.Discovered += (_, e) =>
         {
             if (IsMarker(e.Entity))

@@ -38,8 +38,8 @@ internal sealed class OfflineRegistry : IAsyncDisposable
     public void Discover(string topic, string payload) =>
         Registry.InjectDiscoveryMessage(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), Qos.AtLeastOnce, retain: true));
 
-    public void Send(string topic, string payload) =>
-        Registry.InjectStateMessage(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), Qos.AtLeastOnce));
+    public void Send(string topic, string payload, bool retain = false) =>
+        Registry.InjectStateMessage(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), Qos.AtLeastOnce, retain));
 
     public void SetConnection(ConnectionState state) => Registry.InjectConnectionState(state);
 
