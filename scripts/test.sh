@@ -32,7 +32,8 @@ python_has() {
 
 # Installs, with one apt-get update and one apt-get install, the packages of whatever is missing: Mosquitto and
 # mosquitto_pub/sub (the integration and interop tests), paho-mqtt and asyncio-mqtt for Debian's python3 and Node.js
-# (the interop probes in tests/Switchboard.Cli.Tests/Interop). Does nothing when everything is there.
+# (the interop probes in tests/Switchboard.Cli.Tests/Interop), and Chromium (the dashboard's browser tests, driven by
+# Playwright for .NET, which never downloads a browser of its own). Does nothing when everything is there.
 ensure_apt_packages() {
   local missing=()
   if ! command -v mosquitto >/dev/null 2>&1 || ! command -v mosquitto_sub >/dev/null 2>&1 || ! command -v mosquitto_pub >/dev/null 2>&1; then
@@ -46,6 +47,7 @@ ensure_apt_packages() {
   elif ! command -v npm >/dev/null 2>&1; then
     missing+=(npm)
   fi
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ "${#missing[@]}" -eq 0 ]; then
     return
   fi
@@ -72,6 +74,10 @@ ensure_apt_packages() {
       exit 1
     fi
   done
+  if [ ! -x /usr/bin/chromium ]; then
+    log "error: /usr/bin/chromium is still missing after installing ${missing[*]}"
+    exit 1
+  fi
   for module in paho.mqtt.client asyncio_mqtt; do
     if ! python_has "$module"; then
       log "error: $DEBIAN_PYTHON still cannot import $module after installing ${missing[*]}"

@@ -1,47 +1,49 @@
+using System.Text.Json;
 using Switchboard.HomeAssistant;
-using Switchboard.HomeAssistant.Discovery;
 
 namespace Switchboard.Dashboard.Home;
 
 /// <summary>
-/// Which controls an entity offers, read from its discovery config the way Home Assistant's MQTT platforms read it
-/// (defaults from <c>components/mqtt/&lt;platform&gt;.py</c>): a cover without <c>set_position_topic</c> has no position
-/// slider, a climate's modes default to HA's list, a number's range to 1–100.
+/// Which controls an entity offers, from its typed options (<see cref="HomeAssistantEntity.Options"/>, which carry Home
+/// Assistant's per-platform defaults): a cover without <c>set_position_topic</c> has no position slider, a climate's
+/// modes and temperature range are HA's defaults unless configured, a number's range is 1–100.
 /// </summary>
 internal static class ControlCatalog
 {
-    private static readonly string[] DefaultHvacModes = ["auto", "off", "cool", "heat", "dry", "fan_only"];
-
     public static ControlSpec For(HomeAssistantEntity entity)
     {
-        var config = new ConfigView(entity.Config);
-        var commands = config.Has("command_topic");
+        var options = entity.Options;
+        var topics = options.Topics;
+        var commands = options.CommandTopic is not null;
         return entity.Component switch
         {
-            HomeAssistantComponents.Light when commands => Light(config),
+            HomeAssistantComponents.Light when commands => Light(entity, options),
             HomeAssistantComponents.Switch when commands => new ControlSpec(["toggle"]),
-            HomeAssistantComponents.Fan when commands => Fan(config),
-            HomeAssistantComponents.Cover => Cover(config),
-            HomeAssistantComponents.Climate => Climate(config),
+            HomeAssistantComponents.Fan when commands => Fan(options, topics),
+            HomeAssistantComponents.Cover => Cover(commands, topics),
+            HomeAssistantComponents.Climate => Climate(options, topics),
             HomeAssistantComponents.Lock when commands => new ControlSpec(["lock", "unlock"]),
             HomeAssistantComponents.Button when commands => new ControlSpec(["press"]),
-            HomeAssistantComponents.Select when commands => new ControlSpec(["select"], Options: config.GetStringList("options") ?? []),
-            HomeAssistantComponents.Number when commands =>
-                new ControlSpec(["set_value"], config.GetDouble("min", 1), config.GetDouble("max", 100), config.GetDouble("step", 1)),
+            HomeAssistantComponents.Select when commands => new ControlSpec(["select"], Options: options.Options ?? []),
+            HomeAssistantComponents.Number when commands => new ControlSpec(["set_value"], options.Min, options.Max, options.Step),
             _ => ControlSpec.None,
         };
     }
 
-    private static ControlSpec Light(ConfigView config)
+    private static ControlSpec Light(HomeAssistantEntity entity, EntityOptions options)
     {
-        var modes = config.GetStringList("supported_color_modes") ?? [];
-        var brightness = config.GetString("schema", "default") switch
+        var modes = options.SupportedColorModes ?? [];
+        var topics = options.Topics;
+        var brightness = entity.Schema switch
         {
-            "json" => config.GetBool("brightness", false) || modes.Any(m => m is not "onoff"),
-            "template" => config.Has("brightness_template"),
-            _ => config.Has("brightness_command_topic") || modes.Any(m => m is not "onoff"),
+            // The json schema says brightness = true; the template schema has a brightness_template; the default
+            // schema a brightness command topic. A colour mode beyond on/off always has brightness.
+            "json" => Flag(entity.Config, "brightness") || modes.Any(m => m is not "onoff"),
+            "template" => entity.Config.TryGetProperty("brightness_template", out _),
+            _ => topics.ContainsKey("brightness_command_topic") || modes.Any(m => m is not "onoff"),
         };
-        var colorTemp = modes.Contains("color_temp") || config.GetBool("color_temp", false) || config.Has("color_temp_command_topic") || config.Has("color_temp_template");
+        var colorTemp = modes.Contains("color_temp") || Flag(entity.Config, "color_temp") || topics.ContainsKey("color_temp_command_topic")
+            || entity.Config.TryGetProperty("color_temp_template", out _);
         List<string> actions = ["toggle"];
         if (brightness)
         {
@@ -55,38 +57,32 @@ internal static class ControlCatalog
 
         actions.Add("color_temp");
 
-        // HA: min_kelvin/max_kelvin (2000/6535 K), or the older mireds converted.
-        var minKelvin = config.GetDouble("min_kelvin") ?? (config.GetDouble("max_mireds") is { } maxMireds and > 0 ? 1_000_000 / maxMireds : 2000);
-        var maxKelvin = config.GetDouble("max_kelvin") ?? (config.GetDouble("min_mireds") is { } minMireds and > 0 ? 1_000_000 / minMireds : 6535);
+        // HA: min_kelvin/max_kelvin, or the older mireds converted (the warmest white is the most mireds).
+        var minKelvin = options.MaxMireds is > 0 and var maxMireds ? 1_000_000 / maxMireds : options.MinKelvin ?? 2000;
+        var maxKelvin = options.MinMireds is > 0 and var minMireds ? 1_000_000 / minMireds : options.MaxKelvin ?? 6535;
         return new ControlSpec(actions, KelvinMin: (int)Math.Round(minKelvin), KelvinMax: (int)Math.Round(maxKelvin));
     }
 
-    private static ControlSpec Fan(ConfigView config)
+    private static ControlSpec Fan(EntityOptions options, IReadOnlyDictionary<string, string> topics)
     {
         List<string> actions = ["toggle"];
-        if (config.Has("percentage_command_topic"))
+        if (topics.ContainsKey("percentage_command_topic"))
         {
             actions.Add("percentage");
         }
 
-        var presets = config.GetStringList("preset_modes");
-        if (presets is { Count: > 0 } && config.Has("preset_mode_command_topic"))
+        if (options.PresetModes is { Count: > 0 } && topics.ContainsKey("preset_mode_command_topic"))
         {
             actions.Add("preset");
         }
 
-        return new ControlSpec(actions, Presets: presets);
+        return new ControlSpec(actions, Presets: options.PresetModes);
     }
 
-    private static ControlSpec Cover(ConfigView config)
+    private static ControlSpec Cover(bool commands, IReadOnlyDictionary<string, string> topics)
     {
-        List<string> actions = [];
-        if (config.Has("command_topic"))
-        {
-            actions.AddRange(["open", "close", "stop"]);
-        }
-
-        if (config.Has("set_position_topic"))
+        List<string> actions = commands ? ["open", "close", "stop"] : [];
+        if (topics.ContainsKey("set_position_topic"))
         {
             actions.Add("position");
         }
@@ -94,27 +90,26 @@ internal static class ControlCatalog
         return new ControlSpec(actions, 0, 100, 1);
     }
 
-    private static ControlSpec Climate(ConfigView config)
+    private static ControlSpec Climate(EntityOptions options, IReadOnlyDictionary<string, string> topics)
     {
         List<string> actions = [];
-        if (config.Has("mode_command_topic"))
+        if (topics.ContainsKey("mode_command_topic"))
         {
             actions.Add("hvac_mode");
         }
 
-        if (config.Has("temperature_command_topic"))
+        if (topics.ContainsKey("temperature_command_topic"))
         {
             actions.Add("temperature");
         }
 
-        var presets = config.GetStringList("preset_modes");
-        if (presets is { Count: > 0 } && config.Has("preset_mode_command_topic"))
+        if (options.PresetModes is { Count: > 0 } && topics.ContainsKey("preset_mode_command_topic"))
         {
             actions.Add("preset");
         }
 
-        // HA's MQTT climate: min_temp 7, max_temp 35 (°C), temp_step 1.
-        return new ControlSpec(actions, config.GetDouble("min_temp", 7), config.GetDouble("max_temp", 35), config.GetDouble("temp_step", 1),
-            config.GetStringList("modes") ?? DefaultHvacModes, presets);
+        return new ControlSpec(actions, options.MinTemp, options.MaxTemp, options.TempStep, options.Modes, options.PresetModes);
     }
+
+    private static bool Flag(JsonElement config, string key) => config.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.True;
 }

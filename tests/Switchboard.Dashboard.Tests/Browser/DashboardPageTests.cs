@@ -57,6 +57,14 @@ public sealed partial class DashboardPageTests(ChromiumFixture chromium) : IClas
         Assert.True(((SimulatedLight)harness.Home.GetDevice("kitchen")).IsOn, "the simulated kitchen light itself is on");
         Assert.Equal(0, navigations);
         Assert.Equal(string.Empty, await kitchen.Locator(".error").TextContentAsync());
+
+        // The traffic the home made: its topics in the tree, the command in the stream.
+        await page.Locator("nav [data-tab=\"traffic\"]").ClickAsync();
+        await Expect(page.Locator("#tree > [data-topic=\"homeassistant\"]")).ToBeVisibleAsync();
+        await Expect(page.Locator("#stream")).ToContainTextAsync("kitchen_light/set");
+        await page.Locator("#tree > [data-topic=\"homeassistant\"] > details > summary").ClickAsync();
+        await Expect(page.Locator("[data-topic=\"homeassistant/light\"]")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.PathFor("dashboard-traffic.png"), FullPage = false });
     }
 
     [Fact]
