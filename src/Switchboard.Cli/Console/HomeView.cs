@@ -14,33 +14,26 @@ namespace Switchboard.Cli;
 /// </summary>
 internal static class HomeView
 {
-    /// <summary>Discovery is settled when nothing new arrived for this long …</summary>
-    public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
+    /// <summary>How long a command waits for the registry to be ready before it goes on with what it has.</summary>
+    public static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(10);
 
-    /// <summary>… or after this long at most.</summary>
-    public static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(5);
-
-    /// <summary>Waits until no discovery, state or availability message arrived for <see cref="Quiet"/> (bounded by <paramref name="max"/>).</summary>
+    /// <summary>
+    /// Waits until the registry is ready (<see cref="HomeAssistantRegistry.WaitUntilReadyAsync"/>: every retained
+    /// discovery config applied, the entities' state and availability subscribed and their retained values in), bounded
+    /// by <paramref name="max"/>: a broker that does not let this client publish to the registry's sync topic never
+    /// says "ready", and the command then goes on with what it has, with a warning.
+    /// </summary>
     public static async Task SettleAsync(HomeAssistantRegistry registry, TimeSpan max, CancellationToken cancellationToken)
     {
-        var last = Stopwatch.GetTimestamp();
-        void Touch(object? sender, EventArgs e) => Interlocked.Exchange(ref last, Stopwatch.GetTimestamp());
-        registry.Discovered += Touch;
-        registry.StateChanged += Touch;
-        registry.AvailabilityChanged += Touch;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(max);
         try
         {
-            var started = Stopwatch.StartNew();
-            while (started.Elapsed < max && Stopwatch.GetElapsedTime(Interlocked.Read(ref last)) < Quiet)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
+            await registry.WaitUntilReadyAsync(deadline.Token);
         }
-        finally
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            registry.Discovered -= Touch;
-            registry.StateChanged -= Touch;
-            registry.AvailabilityChanged -= Touch;
+            Console.Error.WriteLine($"warning: the registry was not ready within {max.TotalSeconds:0} s (can this client publish and subscribe under the registry's sync topic, switchboard/registry-sync/#?); showing what has been discovered so far");
         }
     }
 
