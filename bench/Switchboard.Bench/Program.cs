@@ -8,6 +8,8 @@ const string Usage = """
 
       --quick                 20k messages, fewer latency/envelope samples (under a minute)
       --outbox                the durable outbox's cost per MQTT_OUTBOX_FSYNC mode (Post p50/p99, QoS 1 throughput)
+      --registry-scale        a Home Assistant registry ingesting a large Zigbee2MQTT-shaped install: --devices N (5000,
+                              4 entities each), then --state-rate N state msg/s (20000) for --seconds N (5)
       --check                 integrity only: Switchboard, 2k messages at QoS 0 and 1; exit 1 on loss (QoS 1) or duplicates
       --protocol 5|3.1.1|both MQTT version of every client (default 5); both = a table section per version
       --transport tcp|tls|both  the private Mosquitto's listener(s) every client uses (default both: TCP rows, then TLS
@@ -59,6 +61,11 @@ if (options.ContainsKey("check"))
     var result = await BenchCheck.RunAsync(url, Int("messages", BenchCheck.DefaultMessages));
     Console.WriteLine(result);
     return result.Passed ? 0 : 1;
+}
+
+if (options.ContainsKey("registry-scale"))
+{
+    return await RegistryScale.RunAsync(url, Int("devices", 5_000), Int("state-rate", 20_000), Int("seconds", 5));
 }
 
 if (options.ContainsKey("outbox"))

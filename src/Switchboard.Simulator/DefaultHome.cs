@@ -26,4 +26,44 @@ public static class DefaultHome
             new() { Id = "doorbell", Name = "Doorbell", Type = DeviceTypes.Doorbell, Area = "Entrance", Manufacturer = "Ring", Model = "Video Doorbell" },
         ],
     };
+
+    /// <summary>
+    /// A large home for load tests and the dashboard: <paramref name="devices"/> devices cycling through the default
+    /// home's fifteen (every simulated type), numbered (<c>kitchen_00042</c>, "Kitchen 42"), spread over areas of at most
+    /// 25 devices each (<c>Floor 3 room 7</c>). The same count always gives the same home.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="devices"/> is below 1 or above 100,000.</exception>
+    public static HomeDefinition Scaled(int devices)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(devices, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(devices, 100_000);
+        var templates = Create().Devices;
+        var home = new HomeDefinition { Name = $"Scaled home ({devices} devices)", Seed = devices };
+        for (var i = 0; i < devices; i++)
+        {
+            var template = templates[i % templates.Count];
+            var n = (i / templates.Count) + 1;
+            var room = i / 25;
+            home.Devices.Add(new DeviceDefinition
+            {
+                Id = $"{template.Id}_{n:00000}",
+                Name = $"{template.Name} {n}",
+                Type = template.Type,
+                Area = $"Floor {(room / 20) + 1} room {(room % 20) + 1}",
+                Manufacturer = template.Manufacturer,
+                Model = template.Model,
+                Brightness = template.Brightness,
+                ColorTemp = template.ColorTemp,
+                Watts = template.Watts,
+                Temperature = template.Temperature,
+                Humidity = template.Humidity,
+                TravelSeconds = template.TravelSeconds,
+                MotionInterval = template.MotionInterval,
+                Presets = template.Presets,
+                On = template.On,
+            });
+        }
+
+        return home;
+    }
 }

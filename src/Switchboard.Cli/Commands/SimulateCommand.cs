@@ -4,7 +4,7 @@ using Switchboard.Simulator;
 namespace Switchboard.Cli.Commands;
 
 /// <summary>
-/// <c>switchboard simulate [--home file.json] [--offline id,…] [--misbehave id:what;…] [--url …]</c>: runs a simulated home (the built-in one by default) that
+/// <c>switchboard simulate [--home file.json | --scale N] [--offline id,…] [--misbehave id:what;…] [--url …]</c>: runs a simulated home (the built-in one by default) that
 /// announces itself through Home Assistant discovery; on the embedded broker when no URL is given. Prints the URL and
 /// the devices, then <c>ready &lt;url&gt;</c> on stderr, and runs until Ctrl+C.
 /// </summary>
@@ -14,6 +14,7 @@ internal static class SimulateCommand
     {
         var url = ClientFactory.ResolveUrl(args);
         var homeFile = args.Get("home");
+        var scale = args.Get("scale") is null ? (int?)null : args.Int("scale", 15, 1, 100_000);
         var verbose = args.Flag("verbose");
         var offline = args.Get("offline")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         var misbehave = args.Get("misbehave");
@@ -26,7 +27,12 @@ internal static class SimulateCommand
         HomeDefinition home;
         try
         {
-            home = homeFile is null ? DefaultHome.Create() : HomeDefinition.Load(homeFile);
+            if (homeFile is not null && scale is not null)
+            {
+                throw new UsageException("simulate takes --home or --scale, not both.");
+            }
+
+            home = homeFile is not null ? HomeDefinition.Load(homeFile) : scale is { } devices ? DefaultHome.Scaled(devices) : DefaultHome.Create();
         }
         catch (FormatException ex)
         {
@@ -80,7 +86,14 @@ internal static class SimulateCommand
         }
 
         AnsiConsole.MarkupLineInterpolated($"[bold]Simulated home[/] on {(broker is null ? "broker" : "embedded broker")} [cyan]{url}[/] (discovery prefix homeassistant)");
-        AnsiConsole.Write(HomeView.DeviceTable(simulated));
+        if (simulated.Devices.Count <= 50)
+        {
+            AnsiConsole.Write(HomeView.DeviceTable(simulated));
+        }
+        else
+        {
+            AnsiConsole.MarkupLineInterpolated($"{simulated.Devices.Count} devices ({string.Join(", ", simulated.Devices.GroupBy(d => d.Definition.Type).Select(g => $"{g.Count()} {g.Key}"))})");
+        }
         foreach (var device in simulated.Devices.Where(d => !d.IsOnline || !d.Misbehaviour.IsNone))
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]{device.Id}[/]: {(device.IsOnline ? "online" : "offline")}, misbehaviour {device.Misbehaviour}");

@@ -15,7 +15,7 @@ internal static class CommandHelp
         ("sub", "sub [--topic filter] [--count n] [--timeout s] [--json]", "print messages; --json: one JSON object per line"),
         ("request", "request --topic t --type x [--data '{…}'] [--timeout s] [--reply-topic r] [--json]", "send a request envelope, print the reply"),
         ("health", "health [--watch] [--json]", "services' health and heartbeats (system/health/+, system/keepalive/+)"),
-        ("simulate", "simulate [--home file.json] [--offline id,…] [--misbehave id:what;…]", "a simulated home (15 devices) announced through Home Assistant discovery; embedded broker without --url"),
+        ("simulate", "simulate [--home file.json | --scale N] [--offline id,…] [--misbehave id:what;…]", "a simulated home (15 devices, or N cycling through them) announced through Home Assistant discovery; embedded broker without --url"),
         ("devices", "devices [--watch] [--json]", "Home Assistant entities on the broker: entity id, component, name, state, availability"),
         ("set", "set <entity> <command…> [--timeout s]", "drive an entity and wait for its state: set light.kitchen on brightness 128, set cover.garage position 40"),
         ("dashboard", "dashboard [--port 8080] [--host 127.0.0.1] [--token t] [--prefix homeassistant]", "live web dashboard: Home Assistant devices with controls, services' health, traffic (topic tree, rates, message stream); loopback only unless --host"),
