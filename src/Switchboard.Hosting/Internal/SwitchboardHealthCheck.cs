@@ -56,13 +56,17 @@ internal sealed partial class SwitchboardHealthCheck(SwitchboardClient client) :
             yield return options.Password;
         }
 
-        if (options.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0)
+        // Url may be a comma-separated list (a password with a comma in it is still caught by UserInfoPattern).
+        foreach (var url in options.Url?.Split(',', StringSplitOptions.TrimEntries) ?? [])
         {
-            var raw = uri.UserInfo[(colon + 1)..];
-            if (raw.Length > 0)
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0)
             {
-                yield return raw;
-                yield return Uri.UnescapeDataString(raw);
+                var raw = uri.UserInfo[(colon + 1)..];
+                if (raw.Length > 0)
+                {
+                    yield return raw;
+                    yield return Uri.UnescapeDataString(raw);
+                }
             }
         }
     }
