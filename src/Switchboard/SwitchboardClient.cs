@@ -110,8 +110,9 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     /// <summary>The topic this client's health is published on: <c>system/health/{ClientId}</c>.</summary>
     public string HealthTopic => _settings.HealthTopic;
 
-    /// <summary>Connects to the broker. Fatal refusals (bad credentials, not authorized, banned …) throw
-    /// <see cref="MqttConnectionException"/> at once; transient ones too, unless
+    /// <summary>Connects to the broker (with several in <see cref="SwitchboardOptions.Url"/>, to the first of them that
+    /// accepts, in order). Fatal refusals (bad credentials, not authorized, banned …) throw
+    /// <see cref="MqttConnectionException"/> at once; transient ones too once every broker was tried, unless
     /// <see cref="SwitchboardOptions.RetryFirstConnect"/> is set. Once connected, the client reconnects by itself.</summary>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
