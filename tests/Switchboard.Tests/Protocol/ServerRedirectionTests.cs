@@ -170,6 +170,21 @@ public sealed class ServerRedirectionTests
     }
 
     [Fact]
+    public async Task A_password_in_a_server_reference_shows_nowhere()
+    {
+        await using var harness = Harness("mqtts://a:8883", o => o.TlsInsecure = true);
+        var connecting = harness.Supervisor.ConnectAsync(CancellationToken.None);
+        var a = await harness.NextToAsync("a");
+        await a.SendAsync(ConnAckRedirect(UseAnotherServer, "mqtt://mallory:stolen-pw@plain:1883"));
+
+        var error = await Assert.ThrowsAsync<MqttConnectionException>(() => connecting.WaitAsync(SupervisorHarness.Timeout));
+        Assert.DoesNotContain("stolen-pw", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("mqtt://mallory:***@plain:1883", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(harness.Logger.Entries, e => e.Message.Contains("stolen-pw", StringComparison.Ordinal));
+        Assert.Contains(harness.Logger.Entries, e => e.Message.Contains("Not following the redirection", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_redirection_to_a_broker_that_is_down_goes_on_with_the_list()
     {
         await using var harness = Harness("mqtt://a:1883,mqtt://c:1883");
