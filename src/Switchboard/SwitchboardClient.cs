@@ -60,7 +60,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession, _stopping.Token, _time, o.MaxRedeliveries)
         {
             Poisoned = OnPoisoned,
-            WindowStalled = (session, withheld) => session.MarkLost(ExceptionFactory.WindowStalled(_settings.Endpoint, withheld)),
+            WindowStalled = (session, withheld) => session.MarkLost(ExceptionFactory.WindowStalled(session.Endpoint, withheld)),
         };
         _session = new SessionState(o.MaxInflight);
         var callbacks = new SupervisorCallbacks
@@ -69,7 +69,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             State = _session,
             OnConnectedAsync = OnConnectedAsync,
             CreateWill = CreateWill,
-            OnStateChanged = (previous, current, error) => _stateEvents.Writer.TryWrite(new ConnectionStateChangedEventArgs(previous, current, error)),
+            OnStateChanged = (previous, current, error, broker) => _stateEvents.Writer.TryWrite(new ConnectionStateChangedEventArgs(previous, current, error, broker.ToString())),
             OnFaulted = OnFaulted,
         };
         _supervisor = new ConnectionSupervisor(_settings, _time, _logger, _counters, callbacks);
@@ -110,8 +110,9 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     /// <summary>The topic this client's health is published on: <c>system/health/{ClientId}</c>.</summary>
     public string HealthTopic => _settings.HealthTopic;
 
-    /// <summary>Connects to the broker. Fatal refusals (bad credentials, not authorized, banned …) throw
-    /// <see cref="MqttConnectionException"/> at once; transient ones too, unless
+    /// <summary>Connects to the broker (with several in <see cref="SwitchboardOptions.Url"/>, to the first of them that
+    /// accepts, in order). Fatal refusals (bad credentials, not authorized, banned …) throw
+    /// <see cref="MqttConnectionException"/> at once; transient ones too once every broker was tried, unless
     /// <see cref="SwitchboardOptions.RetryFirstConnect"/> is set. Once connected, the client reconnects by itself.</summary>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -145,10 +146,11 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         SessionsLost = Volatile.Read(ref _counters.SessionsLost),
         LastError = _counters.LastError,
         State = _supervisor.State,
+        Broker = _supervisor.Endpoint.ToString(),
     };
 
     /// <inheritdoc/>
-    public override string ToString() => $"SwitchboardClient {_settings.ClientId} → {_settings.Endpoint} ({State})";
+    public override string ToString() => $"SwitchboardClient {_settings.ClientId} → {_supervisor.Endpoint} ({State})";
 
     private async Task OnConnectedAsync(ConnectionSession session, CancellationToken cancellationToken)
     {

@@ -50,4 +50,9 @@ public sealed record SwitchboardStats
 
     /// <summary>The connection state.</summary>
     public ConnectionState State { get; init; }
+
+    /// <summary>The broker the client is connected to, or is trying or last tried, as a URL without credentials (e.g.
+    /// <c>mqtt://broker-b:1883</c>): with several brokers in <see cref="SwitchboardOptions.Url"/>, or after a server
+    /// redirection, which one it is on.</summary>
+    public string? Broker { get; init; }
 }

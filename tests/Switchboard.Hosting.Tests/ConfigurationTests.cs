@@ -41,6 +41,54 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Url_takes_a_list_as_text_or_as_an_array()
+    {
+        var text = TestHost.Build(TestHost.Section("mqtt://127.0.0.1:1, mqtt://127.0.0.1:2", "list-text"));
+        try
+        {
+            Assert.Equal("mqtt://127.0.0.1:1, mqtt://127.0.0.1:2", text.Services.GetRequiredService<SwitchboardClient>().Options.Url);
+        }
+        finally
+        {
+            await text.DisposeAsync();
+        }
+
+        var config = TestHost.Section(Unreachable, "list-array");
+        config.Remove("Switchboard:Url");
+        config["Switchboard:Url:1"] = "mqtt://127.0.0.1:2";
+        config["Switchboard:Url:0"] = "mqtt://127.0.0.1:1";
+        var array = TestHost.Build(config);
+        try
+        {
+            Assert.Equal("mqtt://127.0.0.1:1,mqtt://127.0.0.1:2", array.Services.GetRequiredService<SwitchboardClient>().Options.Url);
+        }
+        finally
+        {
+            await array.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_entry_of_a_url_list_fails_the_start_naming_it()
+    {
+        var config = TestHost.Section(Unreachable, "list-bad");
+        config.Remove("Switchboard:Url");
+        config["Switchboard:Url:0"] = "mqtt://127.0.0.1:1";
+        config["Switchboard:Url:1"] = "http://127.0.0.1:2";
+        var host = TestHost.Build(config);
+        try
+        {
+            using var cts = TestTimeout.Start();
+            var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(cts.Token));
+            Assert.Contains("Url (MQTT_URL) entry 2 of 2='http://127.0.0.1:2' has an unsupported scheme", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Mqtt_variables_override_the_section()
     {
         var config = TestHost.Section(Unreachable, "from-section", ("Switchboard:KeepAlive", "30"));

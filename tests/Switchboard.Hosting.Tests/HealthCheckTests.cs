@@ -50,6 +50,32 @@ public sealed class HealthCheckTests
         }
     }
 
+    [Fact]
+    public async Task With_a_list_of_brokers_the_check_says_which_one_the_client_is_on()
+    {
+        await using var broker = new MosquittoBroker();
+        await broker.StartAsync();
+        using var cts = TestTimeout.Start(TestTimeout.Long);
+        var config = TestHost.Section("unused", TestHost.ClientId("health-list"));
+        config.Remove("Switchboard:Url");
+        config["Switchboard:Url:0"] = "mqtt://127.0.0.1:1";
+        config["Switchboard:Url:1"] = broker.Url;
+        var host = TestHost.Build(config, sb => sb.AddHealthCheck("mqtt"));
+        try
+        {
+            await host.StartAsync(cts.Token);
+            var entry = (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cts.Token)).Entries["mqtt"];
+            Assert.Equal(CheckStatus.Healthy, entry.Status);
+            Assert.Equal(broker.Url, entry.Data["broker"]);
+            Assert.Contains(broker.Url, entry.Description, StringComparison.Ordinal);
+            await host.StopAsync(cts.Token);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
     private static Task EventuallyStatus(HealthCheckService health, CheckStatus expected, string because, CancellationToken cancellationToken) =>
         Eventually.WaitAsync(async () => (await health.CheckHealthAsync(cancellationToken)).Entries["mqtt"].Status == expected, TimeSpan.FromSeconds(20), because, cancellationToken);
 }

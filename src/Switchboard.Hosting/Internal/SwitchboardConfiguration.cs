@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace Switchboard.Hosting.Internal;
@@ -35,7 +36,11 @@ internal static class SwitchboardConfiguration
 
             // A null value checks the name alone (an unknown key fails, listing the known ones).
             options.ApplySetting(child.Key, null, child.Path);
-            if (SingleValue(child, child.Key) is { } value)
+            if (string.Equals(child.Key, nameof(SwitchboardOptions.Url), StringComparison.OrdinalIgnoreCase) && UrlList(child) is { } urls)
+            {
+                options.ApplySetting(child.Key, urls, child.Path);
+            }
+            else if (SingleValue(child, child.Key) is { } value)
             {
                 options.ApplySetting(child.Key, value, child.Path);
             }
@@ -85,6 +90,27 @@ internal static class SwitchboardConfiguration
         }
 
         return key => variables.GetValueOrDefault(key);
+    }
+
+    /// <summary>A JSON array of broker URLs (<c>"Url": ["mqtt://a", "mqtt://b"]</c>, i.e. <c>Url:0</c>, <c>Url:1</c> …) as
+    /// the comma-separated list the core parses; null when <paramref name="child"/> is not an array.</summary>
+    private static string? UrlList(IConfigurationSection child)
+    {
+        if (child.Value is not null)
+        {
+            return null;
+        }
+
+        var items = child.GetChildren().ToList();
+        if (items.Count == 0 || !items.All(i => int.TryParse(i.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _) && i.Value is not null && !i.GetChildren().Any()))
+        {
+            return null;
+        }
+
+        return string.Join(",", items
+            .OrderBy(i => int.Parse(i.Key, CultureInfo.InvariantCulture))
+            .Select(i => i.Value!.Trim())
+            .Where(v => v.Length > 0));
     }
 
     /// <summary>The value of a setting, or null when it is empty ("not set", as for environment variables); a section

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Switchboard.Hosting.Internal;
 
 /// <summary>Healthy when connected, Degraded while (re)connecting, the registration's failure status (Unhealthy by
-/// default) when disconnected or faulted. Data: state, queued, inflight, reconnects, dropped, publishErrors, lastError.</summary>
+/// default) when disconnected or faulted. Data: clientId, state, broker (the one it is on or trying, without credentials),
+/// queued, inflight, reconnects, dropped, publishErrors, lastError.</summary>
 internal sealed partial class SwitchboardHealthCheck(SwitchboardClient client) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -14,6 +15,7 @@ internal sealed partial class SwitchboardHealthCheck(SwitchboardClient client) :
         {
             ["clientId"] = client.ClientId,
             ["state"] = stats.State.ToString(),
+            ["broker"] = stats.Broker ?? string.Empty,
             ["queued"] = stats.Queued,
             ["inflight"] = stats.Inflight,
             ["reconnects"] = stats.Reconnects,
@@ -25,7 +27,7 @@ internal sealed partial class SwitchboardHealthCheck(SwitchboardClient client) :
             data["lastError"] = Redact(lastError);
         }
 
-        var description = $"MQTT client '{client.ClientId}' is {stats.State}";
+        var description = $"MQTT client '{client.ClientId}' is {stats.State}{(stats.Broker is null ? string.Empty : $" ({stats.Broker})")}";
         var result = stats.State switch
         {
             ConnectionState.Connected => HealthCheckResult.Healthy(description, data),
@@ -56,13 +58,17 @@ internal sealed partial class SwitchboardHealthCheck(SwitchboardClient client) :
             yield return options.Password;
         }
 
-        if (options.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0)
+        // Url may be a comma-separated list (a password with a comma in it is still caught by UserInfoPattern).
+        foreach (var url in options.Url?.Split(',', StringSplitOptions.TrimEntries) ?? [])
         {
-            var raw = uri.UserInfo[(colon + 1)..];
-            if (raw.Length > 0)
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0)
             {
-                yield return raw;
-                yield return Uri.UnescapeDataString(raw);
+                var raw = uri.UserInfo[(colon + 1)..];
+                if (raw.Length > 0)
+                {
+                    yield return raw;
+                    yield return Uri.UnescapeDataString(raw);
+                }
             }
         }
     }

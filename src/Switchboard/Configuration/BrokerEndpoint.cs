@@ -24,7 +24,7 @@ internal sealed record BrokerEndpoint(string Scheme, string Host, int Port, stri
         var shown = Secrets.MaskUrl(url);
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || !url.Contains("://", StringComparison.Ordinal))
         {
-            throw new SwitchboardConfigurationException(setting, shown, $"{label}='{shown}' is not a valid broker URL; expected mqtt://host[:1883], mqtts://host[:8883], ws://host[:80]/mqtt or wss://host[:443]/mqtt.");
+            throw new SwitchboardConfigurationException(setting, shown, $"{label}='{shown}' is not a valid broker URL; expected mqtt://host[:1883], mqtts://host[:8883], ws://host[:80]/mqtt or wss://host[:443]/mqtt{(url.Contains(',', StringComparison.Ordinal) ? "; to list several brokers, separate complete URLs with commas (mqtt://broker-a:1883,mqtt://broker-b:1883)" : string.Empty)}.");
         }
 
         var scheme = uri.Scheme.ToLowerInvariant();
@@ -41,6 +41,11 @@ internal sealed record BrokerEndpoint(string Scheme, string Host, int Port, stri
         if (string.IsNullOrEmpty(host))
         {
             throw new SwitchboardConfigurationException(setting, shown, $"{label}='{shown}' has no host name.");
+        }
+
+        if (host.Contains(',', StringComparison.Ordinal))
+        {
+            throw new SwitchboardConfigurationException(setting, shown, $"{label}='{shown}' has a comma in its host name '{host}'; to list several brokers, separate complete URLs with commas (mqtt://broker-a:1883,mqtt://broker-b:1883).");
         }
 
         var port = uri.IsDefaultPort || uri.Port < 0 ? defaultPort : uri.Port;

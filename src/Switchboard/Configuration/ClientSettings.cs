@@ -6,14 +6,14 @@ namespace Switchboard;
 /// <summary>The validated, immutable snapshot of <see cref="SwitchboardOptions"/> the engine runs on.</summary>
 internal sealed class ClientSettings
 {
-    public ClientSettings(SwitchboardOptions options, BrokerEndpoint endpoint)
+    public ClientSettings(SwitchboardOptions options, IReadOnlyList<BrokerEndpoint> brokers)
     {
         Options = options;
-        Endpoint = endpoint;
+        Brokers = brokers;
+        Endpoint = brokers[0];
         ClientId = options.ClientId!;
         SourceName = string.IsNullOrWhiteSpace(options.SourceName) ? ClientId : options.SourceName;
-        Username = options.Username ?? endpoint.Username;
-        Password = options.Password ?? endpoint.Password;
+        (Username, Password) = CredentialsFor(Endpoint);
         HealthTopic = $"system/health/{ClientId}";
         HeartbeatTopic = $"system/keepalive/{ClientId}";
         RetryPolicy = options.RetryPolicy ?? new ExponentialBackoffRetryPolicy(options.ReconnectMinDelay, options.ReconnectMaxDelay);
@@ -21,12 +21,46 @@ internal sealed class ClientSettings
         PersistentSession = !options.CleanStart && (options.SessionExpiry > TimeSpan.Zero || options.Protocol == MqttProtocol.V311);
     }
 
+    /// <summary>The same settings aimed at another broker (an entry of <see cref="Brokers"/> or a redirection target).</summary>
+    private ClientSettings(ClientSettings from, BrokerEndpoint endpoint)
+    {
+        Options = from.Options;
+        Brokers = from.Brokers;
+        Endpoint = endpoint;
+        ClientId = from.ClientId;
+        SourceName = from.SourceName;
+        (Username, Password) = from.CredentialsFor(endpoint);
+        HealthTopic = from.HealthTopic;
+        HeartbeatTopic = from.HeartbeatTopic;
+        RetryPolicy = from.RetryPolicy;
+        OpenTransport = from.OpenTransport;
+        Json = from.Json;
+        PersistentSession = from.PersistentSession;
+    }
+
+    /// <summary>These settings aimed at <paramref name="endpoint"/>: its transport, and the credentials it gets.</summary>
+    public ClientSettings ForBroker(BrokerEndpoint endpoint) => ReferenceEquals(endpoint, Endpoint) ? this : new ClientSettings(this, endpoint);
+
+    /// <summary>
+    /// The credentials a broker gets. With one URL, <see cref="SwitchboardOptions.Username"/>/<see cref="SwitchboardOptions.Password"/>
+    /// override the URL's own (as always). In a list, an entry's own user name and password win for that entry, and the
+    /// options fill in what it lacks, so one list can hold brokers with different accounts.
+    /// </summary>
+    private (string? Username, string? Password) CredentialsFor(BrokerEndpoint endpoint) => Brokers.Count == 1
+        ? (Options.Username ?? endpoint.Username, Options.Password ?? endpoint.Password)
+        : (endpoint.Username ?? Options.Username, endpoint.Password ?? Options.Password);
+
     /// <summary>Snake_case, like the Python services' pydantic models, and tolerant when reading.</summary>
     public static JsonSerializerOptions DefaultJson { get; } = CreateDefaultJson();
 
     public SwitchboardOptions Options { get; }
 
+    /// <summary>The broker these settings connect to: the first of <see cref="Brokers"/>, or the one
+    /// <see cref="ForBroker"/> chose.</summary>
     public BrokerEndpoint Endpoint { get; }
+
+    /// <summary>Every broker of <see cref="SwitchboardOptions.Url"/>, in the order they are tried (one or more).</summary>
+    public IReadOnlyList<BrokerEndpoint> Brokers { get; }
 
     public string ClientId { get; }
 

@@ -12,7 +12,7 @@ internal static class OptionsValidator
             throw new SwitchboardConfigurationException(nameof(options.Url), null, $"Url ({OptionKeys.Url}) is not set. Set it to the broker address, e.g. mqtt://localhost:1883.");
         }
 
-        var endpoint = BrokerEndpoint.Parse(options.Url, $"Url ({OptionKeys.Url})", nameof(options.Url));
+        var brokers = BrokerList.Parse(options.Url, $"Url ({OptionKeys.Url})", nameof(options.Url));
         if (string.IsNullOrWhiteSpace(options.ClientId))
         {
             throw new SwitchboardConfigurationException(nameof(options.ClientId), options.ClientId, $"ClientId ({OptionKeys.ClientId}) is not set. Every service needs its own client id, e.g. memory-worker.");
@@ -73,9 +73,11 @@ internal static class OptionsValidator
             Fail(nameof(options.CleanStart), OptionKeys.CleanStart, "false", $"asks for a persistent session, but SessionExpiry ({OptionKeys.SessionExpiry}) is 0, so the broker would discard it at disconnect; set a session expiry in seconds");
         }
 
-        if ((options.TlsCaFile ?? options.TlsCertFile ?? options.TlsKeyFile) is not null && !endpoint.UseTls)
+        if ((options.TlsCaFile ?? options.TlsCertFile ?? options.TlsKeyFile) is not null && brokers.FirstOrDefault(b => !b.UseTls) is { } plain)
         {
-            Fail(nameof(options.TlsCaFile), OptionKeys.TlsCaFile, options.TlsCaFile ?? options.TlsCertFile, $"TLS files are set but the URL scheme '{endpoint.Scheme}' is not encrypted; use mqtts:// or wss://");
+            // Every broker of a list: a failover that silently drops to plain text would send the credentials in clear.
+            var which = brokers.Count == 1 ? "the URL scheme" : $"the scheme of {plain}";
+            Fail(nameof(options.TlsCaFile), OptionKeys.TlsCaFile, options.TlsCaFile ?? options.TlsCertFile, $"TLS files are set but {which} '{plain.Scheme}' is not encrypted; use mqtts:// or wss://");
         }
 
         if ((options.TlsCertFile is null) != (options.TlsKeyFile is null))
@@ -103,7 +105,7 @@ internal static class OptionsValidator
             Fail(nameof(options.OutboxFsync), OptionKeys.OutboxFsync, options.OutboxFsync.ToString(), $"needs OutboxPath ({OptionKeys.OutboxPath}): without a durable outbox there is nothing to force to disk");
         }
 
-        return new ClientSettings(options.Clone(), endpoint);
+        return new ClientSettings(options.Clone(), brokers);
     }
 
     private static void Range(string property, string env, TimeSpan value, TimeSpan min, TimeSpan max)

@@ -3,6 +3,13 @@ namespace Switchboard;
 /// <summary>Keeps passwords out of anything printed.</summary>
 internal static class Secrets
 {
+    /// <summary>Masks the password of every URL of a comma-separated list (see <see cref="BrokerList"/>).</summary>
+    public static string MaskUrls(string urls)
+    {
+        var entries = BrokerList.Split(urls);
+        return entries.Count == 1 ? MaskUrl(urls) : string.Join(",", entries.Select(MaskUrl));
+    }
+
     /// <summary>Replaces the password of <c>scheme://user:password@host</c> with <c>***</c>; leaves other text alone.</summary>
     public static string MaskUrl(string url)
     {

@@ -11,7 +11,9 @@ namespace Switchboard;
 public sealed partial class SwitchboardOptions
 {
     /// <summary>Broker URL: <c>mqtt://[user:pass@]host[:1883]</c>, <c>mqtts://…[:8883]</c>, <c>ws://host[:80]/mqtt</c>,
-    /// <c>wss://…[:443]/mqtt</c>. Env: <c>MQTT_URL</c>.</summary>
+    /// <c>wss://…[:443]/mqtt</c>; or several, separated by commas (<c>mqtt://a:1883,mqtt://b:1883</c>), which the client
+    /// tries in order: it stays on the one that works and moves to the next when that one fails (transient failures;
+    /// a fatal refusal from any of them faults the client). Env: <c>MQTT_URL</c>.</summary>
     public string? Url { get; set; }
 
     /// <summary>MQTT client id; also names the health topic <c>system/health/{ClientId}</c>. Env: <c>MQTT_CLIENT_ID</c>.</summary>
@@ -20,10 +22,12 @@ public sealed partial class SwitchboardOptions
     /// <summary><c>source</c> field of published envelopes; defaults to <see cref="ClientId"/>. Env: <c>MQTT_SOURCE_NAME</c>.</summary>
     public string? SourceName { get; set; }
 
-    /// <summary>User name; overrides one given in <see cref="Url"/>. Env: <c>MQTT_USERNAME</c>.</summary>
+    /// <summary>User name; overrides one given in <see cref="Url"/> when it is one URL, and is the default of the entries
+    /// without their own when it is a list. Env: <c>MQTT_USERNAME</c>.</summary>
     public string? Username { get; set; }
 
-    /// <summary>Password; overrides one given in <see cref="Url"/>. Never printed. Env: <c>MQTT_PASSWORD</c>.</summary>
+    /// <summary>Password; overrides one given in <see cref="Url"/> when it is one URL, and is the default of the entries
+    /// without their own when it is a list. Never printed. Env: <c>MQTT_PASSWORD</c>.</summary>
     public string? Password { get; set; }
 
     /// <summary>Application topic prefix (legacy <c>MQTT_TOPIC_PREFIX</c>, e.g. <c>smarthome</c>). Not applied to
@@ -145,7 +149,7 @@ public sealed partial class SwitchboardOptions
     public override string ToString()
     {
         var sb = new StringBuilder("SwitchboardOptions { ");
-        sb.Append("Url = ").Append(Url is null ? "(none)" : Secrets.MaskUrl(Url));
+        sb.Append("Url = ").Append(Url is null ? "(none)" : Secrets.MaskUrls(Url));
         sb.Append(", ClientId = ").Append(ClientId);
         if (Username is not null)
         {

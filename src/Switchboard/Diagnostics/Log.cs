@@ -26,6 +26,18 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "The broker did not keep the session of {ClientId}; subscriptions restored")]
     public static partial void SessionLost(ILogger logger, string clientId);
 
+    [LoggerMessage(8, LogLevel.Warning, "Connecting to {Endpoint} failed: {Reason}; trying the next broker, {Next}")]
+    public static partial void TryingNextBroker(ILogger logger, BrokerEndpoint endpoint, string reason, BrokerEndpoint next);
+
+    [LoggerMessage(9, LogLevel.Information, "Broker {Endpoint} redirects the client to {Target} ({Kind}, reason code {ReasonCode}); redirection {Hop} of at most {MaxHops} in a row")]
+    public static partial void Redirected(ILogger logger, BrokerEndpoint endpoint, BrokerEndpoint target, string kind, int reasonCode, int hop, int maxHops);
+
+    [LoggerMessage(17, LogLevel.Warning, "Not following the redirection from {Endpoint} to '{Reference}': {Why}")]
+    public static partial void RedirectNotFollowed(ILogger logger, BrokerEndpoint endpoint, string reference, string why);
+
+    [LoggerMessage(18, LogLevel.Information, "Broker {Endpoint} has moved to {Target}; it replaces broker {Entry} of the list for later connections")]
+    public static partial void BrokerMoved(ILogger logger, BrokerEndpoint endpoint, BrokerEndpoint target, int entry);
+
     [LoggerMessage(10, LogLevel.Warning, "Publish to {Topic} failed")]
     public static partial void PublishFailed(ILogger logger, string topic, Exception error);
 

@@ -19,4 +19,12 @@ public sealed class MqttConnectionException : SwitchboardException
 
     /// <summary>True when retrying cannot help (credentials, authorization, ban …); the client is then <see cref="ConnectionState.Faulted"/>.</summary>
     public bool IsFatal { get; }
+
+    /// <summary>The MQTT 5 Server Reference of a CONNACK or DISCONNECT with reason code 0x9C or 0x9D: where the broker
+    /// sends the client (the supervisor follows it).</summary>
+    internal string? ServerReference { get; init; }
+
+    /// <summary>The client itself ends the connection to have it made again with the same broker (not a sign that the
+    /// broker is gone, so the supervisor does not move on to the next one).</summary>
+    internal bool SameBroker { get; init; }
 }

@@ -72,6 +72,9 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
 
     public MqttProtocol Protocol { get; }
 
+    /// <summary>The broker this connection goes to.</summary>
+    public BrokerEndpoint Endpoint => _settings.Endpoint;
+
     public long Epoch { get; }
 
     public SessionState State => _state;
@@ -343,7 +346,7 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
 
                     MarkLost(disconnect!.ReasonCode == 0
                         ? ExceptionFactory.ConnectionLost(_settings.Endpoint, new IOException("The broker closed the connection (DISCONNECT, normal disconnection)."))
-                        : ExceptionFactory.DisconnectedByBroker(disconnect.ReasonCode, disconnect.ReasonString, _settings.Endpoint));
+                        : ExceptionFactory.DisconnectedByBroker(disconnect.ReasonCode, disconnect.ReasonString, _settings.Endpoint, disconnect.ServerReference));
                     return ValueTask.CompletedTask;
                 }
 

@@ -5,7 +5,12 @@ namespace Switchboard;
 /// <summary>
 /// Owns the connection: the first connect, reconnects with the retry policy, the fatal-code table, the 3.1.1
 /// fallback, and keep-alive: a PINGREQ every half keep-alive whatever the traffic (which also catches a black-holed
-/// connection of a client that only publishes) and a watchdog on its PINGRESP. The one place that decides to reconnect.
+/// connection of a client that only publishes) and a watchdog on its PINGRESP. The one place that decides to reconnect,
+/// and where: the brokers of <see cref="ClientSettings.Brokers"/> are tried in order, a round (one pass over the list)
+/// at a time, with the retry policy's delay between rounds, not between brokers; the client stays on the broker that
+/// works and, once it is lost, starts the next round at the broker after it. A CONNACK or DISCONNECT with 0x9C/0x9D
+/// and a Server Reference sends the client there (at most <see cref="MaxRedirections"/> hops in a row, never twice to
+/// the same address); 0x9D also replaces the broker's entry for later connections.
 /// </summary>
 internal sealed class ConnectionSupervisor : IAsyncDisposable
 {
@@ -16,6 +21,9 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     private readonly SupervisorCallbacks _callbacks;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
+    private readonly BrokerEndpoint[] _brokers;
+    private int _index;
+    private BrokerEndpoint _endpoint;
     private TaskCompletionSource<ConnectionSession> _connected = NewSignal();
     private ConnectionSession? _current;
     private ConnectionState _state = ConnectionState.Disconnected;
@@ -32,7 +40,19 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         _counters = counters;
         _callbacks = callbacks;
         _protocol = settings.Options.Protocol;
+        _brokers = [.. settings.Brokers];
+        _endpoint = _brokers[0];
     }
+
+    /// <summary>Most redirections followed in a row without a connection being made (loops are cut earlier: an
+    /// address is never visited twice in one chain).</summary>
+    public const int MaxRedirections = 5;
+
+    /// <summary>The broker of the live connection, or of the attempt under way or last made.</summary>
+    public BrokerEndpoint Endpoint => Volatile.Read(ref _endpoint);
+
+    /// <summary>The brokers in the order they are tried, with the moves (0x9D) seen so far.</summary>
+    public IReadOnlyList<BrokerEndpoint> Brokers => [.. _brokers];
 
     public ConnectionState State => _state;
 
@@ -56,25 +76,26 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
 
         SetState(ConnectionState.Connecting, null);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        var attempt = 0;
+        var round = 0;
         while (true)
         {
-            attempt++;
+            round++;
             try
             {
-                var session = await EstablishAsync(reconnect: false, linked.Token).ConfigureAwait(false);
+                // Every round starts with the first broker of the list: it is the preferred one.
+                var session = await ConnectRoundAsync(0, null, reconnect: false, linked.Token).ConfigureAwait(false);
                 _supervision = Task.Run(() => SuperviseAsync(session));
                 return;
             }
             catch (MqttConnectionException ex) when (!ex.IsFatal && _settings.Options.RetryFirstConnect && !linked.IsCancellationRequested)
             {
                 _counters.RecordError(ex);
-                if (!_settings.RetryPolicy.ShouldRetry(attempt, ex, out var delay))
+                if (!_settings.RetryPolicy.ShouldRetry(round, ex, out var delay))
                 {
-                    throw Faulted(ExceptionFactory.RetriesExhausted(_settings.Endpoint, attempt, ex));
+                    throw Faulted(ExceptionFactory.RetriesExhausted(Endpoint, round, ex));
                 }
 
-                Log.ReconnectFailed(_logger, attempt, _settings.Endpoint, ex.Message, (long)delay.TotalMilliseconds);
+                Log.ReconnectFailed(_logger, round, Endpoint, ex.Message, (long)delay.TotalMilliseconds);
                 await Task.Delay(delay, _time, linked.Token).ConfigureAwait(false);
             }
             catch (MqttConnectionException ex)
@@ -181,7 +202,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             }
 
             session.Dispose();
-            var error = reason as MqttConnectionException ?? ExceptionFactory.ConnectionLost(_settings.Endpoint, reason);
+            var error = reason as MqttConnectionException ?? ExceptionFactory.ConnectionLost(session.Endpoint, reason);
             _counters.RecordError(error);
             if (error.IsFatal)
             {
@@ -189,21 +210,33 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
                 return;
             }
 
-            Log.ConnectionLost(_logger, _settings.Endpoint, error);
+            Log.ConnectionLost(_logger, session.Endpoint, error);
             SetState(ConnectionState.Reconnecting, error);
-            Exception last = error;
-            for (var attempt = 1; ; attempt++)
+
+            // Where the first round starts: the broker's redirection when it sent one; the same broker when the client
+            // itself ended the connection; otherwise the broker after the lost one (it is likely down), so the lost one
+            // is tried last.
+            var start = error.SameBroker ? _index : (_index + 1) % _brokers.Length;
+            Redirection? redirect = null;
+            if (error.ServerReference is not null && FollowRedirect(error, session.Endpoint, _index, new Redirection(session.Endpoint)) is { } first)
             {
-                if (!_settings.RetryPolicy.ShouldRetry(attempt, last, out var delay))
+                redirect = first;
+                start = _index;
+            }
+
+            Exception last = error;
+            for (var round = 1; ; round++)
+            {
+                if (!_settings.RetryPolicy.ShouldRetry(round, last, out var delay))
                 {
-                    Faulted(ExceptionFactory.RetriesExhausted(_settings.Endpoint, attempt - 1, last));
+                    Faulted(ExceptionFactory.RetriesExhausted(Endpoint, round - 1, last));
                     return;
                 }
 
                 try
                 {
                     await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
-                    session = await EstablishAsync(reconnect: true, _stop.Token).ConfigureAwait(false);
+                    session = await ConnectRoundAsync(start, round == 1 ? redirect : null, reconnect: true, _stop.Token).ConfigureAwait(false);
                     break;
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -219,23 +252,135 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
                 {
                     last = ex;
                     _counters.RecordError(ex);
-                    _settings.RetryPolicy.ShouldRetry(attempt + 1, ex, out var next);
-                    Log.ReconnectFailed(_logger, attempt, _settings.Endpoint, ex.Message, (long)next.TotalMilliseconds);
+                    _settings.RetryPolicy.ShouldRetry(round + 1, ex, out var next);
+                    Log.ReconnectFailed(_logger, round, Endpoint, ex.Message, (long)next.TotalMilliseconds);
                 }
             }
         }
     }
 
-    /// <summary>One connection attempt, through to the callbacks that restore subscriptions; the session is live when it returns.</summary>
-    private async Task<ConnectionSession> EstablishAsync(bool reconnect, CancellationToken cancellationToken)
+    /// <summary>
+    /// One round: every broker once, from <paramref name="start"/> on (wrapping), with no delay between them; the
+    /// first, when <paramref name="redirect"/> is given, is replaced by the redirection's target. Returns the live
+    /// session; a fatal refusal ends the round at once; otherwise the last broker's error is thrown.
+    /// </summary>
+    private async Task<ConnectionSession> ConnectRoundAsync(int start, Redirection? redirect, bool reconnect, CancellationToken cancellationToken)
     {
-        var session = await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
+        for (var k = 0; ; k++)
+        {
+            var index = (start + k) % _brokers.Length;
+            try
+            {
+                var session = await ConnectEntryAsync(index, k == 0 ? redirect : null, reconnect, cancellationToken).ConfigureAwait(false);
+                _index = index;
+                return session;
+            }
+            catch (Exception ex) when (k + 1 < _brokers.Length && ex is not OperationCanceledException && ex is not MqttConnectionException { IsFatal: true })
+            {
+                _counters.RecordError(ex);
+                Log.TryingNextBroker(_logger, Endpoint, ex.Message, _brokers[(index + 1) % _brokers.Length]);
+            }
+        }
+    }
+
+    /// <summary>Connects to entry <paramref name="index"/> (or to where <paramref name="redirect"/> says first),
+    /// following CONNACK redirections; throws the error of the last broker tried when none connects.</summary>
+    private async Task<ConnectionSession> ConnectEntryAsync(int index, Redirection? redirect, bool reconnect, CancellationToken cancellationToken)
+    {
+        var chain = redirect ?? new Redirection(_brokers[index]);
+        while (true)
+        {
+            try
+            {
+                return await EstablishAsync(chain.Target, reconnect, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MqttConnectionException ex) when (ex.ServerReference is not null && !ex.IsFatal)
+            {
+                chain = FollowRedirect(ex, chain.Target, index, chain) ?? throw NotFollowed(ex, chain);
+            }
+        }
+    }
+
+    /// <summary>The next hop of a redirection chain, or null (logged) when it must not be followed: too many hops, a
+    /// loop, an unreadable reference, or one that would leave TLS. 0x9D from the broker of entry <paramref name="index"/>
+    /// replaces that entry.</summary>
+    private Redirection? FollowRedirect(MqttConnectionException redirect, BrokerEndpoint from, int index, Redirection chain)
+    {
+        var reference = redirect.ServerReference!;
+        string? why;
+        var target = ServerReference.Resolve(reference, from, out why);
+        if (target is not null && chain.Hops >= MaxRedirections)
+        {
+            why = $"{MaxRedirections} redirections in a row without a connection";
+            target = null;
+        }
+        else if (target is not null && chain.Visited.Contains(Redirection.Key(target)))
+        {
+            why = $"{target} was already tried in this chain of redirections (a loop)";
+            target = null;
+        }
+
+        if (target is null)
+        {
+            chain.Problem = why;
+            Log.RedirectNotFollowed(_logger, from, Secrets.MaskUrls(reference), why!);
+            return null;
+        }
+
+        var moved = redirect.ReasonCode == 0x9D;
+        if (moved && Redirection.Key(_brokers[index]) == Redirection.Key(from))
+        {
+            _brokers[index] = target;
+            Log.BrokerMoved(_logger, from, target, index + 1);
+        }
+
+        Log.Redirected(_logger, from, target, moved ? "server moved" : "use another server", redirect.ReasonCode, chain.Hops + 1, MaxRedirections);
+        return chain.Next(target);
+    }
+
+    private static MqttConnectionException NotFollowed(MqttConnectionException redirect, Redirection chain) =>
+        ExceptionFactory.RedirectionNotFollowed(redirect, chain.Problem ?? "it could not be read");
+
+    /// <summary>A chain of redirections: where it goes now, how many hops it took, and every address it touched.</summary>
+    private sealed class Redirection
+    {
+        public Redirection(BrokerEndpoint origin)
+        {
+            Target = origin;
+            Visited = [Key(origin)];
+        }
+
+        private Redirection(Redirection from, BrokerEndpoint target)
+        {
+            Target = target;
+            Hops = from.Hops + 1;
+            Visited = [.. from.Visited, Key(target)];
+        }
+
+        public BrokerEndpoint Target { get; }
+
+        public int Hops { get; }
+
+        public HashSet<(string, string, int, string)> Visited { get; }
+
+        public string? Problem { get; set; }
+
+        public static (string, string, int, string) Key(BrokerEndpoint endpoint) =>
+            (endpoint.Scheme, endpoint.Host.ToLowerInvariant(), endpoint.Port, endpoint.UseWebSocket ? endpoint.Path : string.Empty);
+
+        public Redirection Next(BrokerEndpoint target) => new(this, target);
+    }
+
+    /// <summary>One connection attempt, through to the callbacks that restore subscriptions; the session is live when it returns.</summary>
+    private async Task<ConnectionSession> EstablishAsync(BrokerEndpoint endpoint, bool reconnect, CancellationToken cancellationToken)
+    {
+        var session = await ConnectOnceAsync(endpoint, cancellationToken).ConfigureAwait(false);
         try
         {
             await _callbacks.OnConnectedAsync(session, cancellationToken).ConfigureAwait(false);
             if (!session.IsAlive)
             {
-                throw ExceptionFactory.ConnectionLost(_settings.Endpoint, await session.LostTask.ConfigureAwait(false));
+                throw ExceptionFactory.ConnectionLost(endpoint, await session.LostTask.ConfigureAwait(false));
             }
         }
         catch
@@ -256,7 +401,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             Interlocked.Increment(ref _counters.Reconnects);
         }
 
-        Log.Connected(_logger, _settings.Endpoint, _settings.ClientId, session.Protocol, session.SessionPresent, session.InflightLimit);
+        Log.Connected(_logger, endpoint, _settings.ClientId, session.Protocol, session.SessionPresent, session.InflightLimit);
         SetState(ConnectionState.Connected, null);
         if (_settings.Options.KeepAlive > TimeSpan.Zero)
         {
@@ -266,21 +411,23 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         return session;
     }
 
-    private async Task<ConnectionSession> ConnectOnceAsync(CancellationToken cancellationToken)
+    private async Task<ConnectionSession> ConnectOnceAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _endpoint, endpoint);
+        var settings = _settings.ForBroker(endpoint);
         var protocol = _protocol;
-        var session = new ConnectionSession(_settings, protocol, Interlocked.Increment(ref _epoch), _callbacks.State, _callbacks.Acknowledgements, _callbacks.OnPublish, _logger);
+        var session = new ConnectionSession(settings, protocol, Interlocked.Increment(ref _epoch), _callbacks.State, _callbacks.Acknowledgements, _callbacks.OnPublish, _logger);
         using var timeout = new CancellationTokenSource(_settings.Options.ConnectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         ConnAckPacket result;
         try
         {
-            result = await session.ConnectAsync(CreateConnect(protocol), linked.Token).ConfigureAwait(false);
+            result = await session.ConnectAsync(CreateConnect(settings, protocol), linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             session.Dispose();
-            throw ExceptionFactory.ConnectTimedOut(_settings.Endpoint, _settings.Options.ConnectTimeout);
+            throw ExceptionFactory.ConnectTimedOut(endpoint, _settings.Options.ConnectTimeout);
         }
         catch (OperationCanceledException)
         {
@@ -290,7 +437,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         catch (Exception ex)
         {
             session.Dispose();
-            throw ex as MqttConnectionException ?? ExceptionFactory.ConnectionFailed(_settings.Endpoint, ex);
+            throw ex as MqttConnectionException ?? ExceptionFactory.ConnectionFailed(endpoint, ex);
         }
 
         if (session.ConnectReasonCode != 0)
@@ -298,12 +445,12 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             session.Dispose();
             if (session.ConnectReasonCode == 0x84 && protocol == MqttProtocol.V500)
             {
-                Log.ProtocolFallback(_logger, _settings.Endpoint);
+                Log.ProtocolFallback(_logger, endpoint);
                 _protocol = MqttProtocol.V311;
-                return await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
+                return await ConnectOnceAsync(endpoint, cancellationToken).ConfigureAwait(false);
             }
 
-            throw ExceptionFactory.ConnectRefused(session.ConnectReasonCode, result.ReasonString, _settings.Endpoint);
+            throw ExceptionFactory.ConnectRefused(session.ConnectReasonCode, result.ReasonString, endpoint, result.ServerReference);
         }
 
         // Receive-maximum 0/absent means the MQTT 5 default of 65535 (and 3.1.1 has none).
@@ -319,17 +466,17 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     }
 
     // Not a conditional expression: `null` would convert to an empty ReadOnlyMemory (through byte[]), not to no password.
-    private ReadOnlyMemory<byte>? PasswordBytes()
+    private static ReadOnlyMemory<byte>? PasswordBytes(ClientSettings settings)
     {
-        if (_settings.Password is null)
+        if (settings.Password is null)
         {
             return null;
         }
 
-        return System.Text.Encoding.UTF8.GetBytes(_settings.Password);
+        return System.Text.Encoding.UTF8.GetBytes(settings.Password);
     }
 
-    private ConnectPacket CreateConnect(MqttProtocol protocol)
+    private ConnectPacket CreateConnect(ClientSettings settings, MqttProtocol protocol)
     {
         var options = _settings.Options;
         var v5 = protocol == MqttProtocol.V500;
@@ -337,8 +484,8 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         {
             Protocol = protocol,
             ClientId = _settings.ClientId,
-            Username = _settings.Username,
-            Password = PasswordBytes(),
+            Username = settings.Username,
+            Password = PasswordBytes(settings),
             KeepAliveSeconds = (ushort)Math.Min(ushort.MaxValue, options.KeepAlive.TotalSeconds),
             CleanStart = options.CleanStart,
             SessionExpiryInterval = v5 ? (uint)options.SessionExpiry.TotalSeconds : 0,
@@ -391,7 +538,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             }
             catch (OperationCanceledException) when (session.IsAlive)
             {
-                session.MarkLost(ExceptionFactory.KeepAliveTimeout(_settings.Endpoint, interval, null));
+                session.MarkLost(ExceptionFactory.KeepAliveTimeout(session.Endpoint, interval, null));
                 return;
             }
             catch (Exception)
@@ -405,7 +552,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     {
         _fault = error;
         _counters.RecordError(error);
-        Log.Faulted(_logger, _settings.Endpoint, error.Message, error);
+        Log.Faulted(_logger, Endpoint, error.Message, error);
         lock (_lock)
         {
             if (_connected.Task.IsCompleted)
@@ -435,7 +582,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             _state = state;
         }
 
-        _callbacks.OnStateChanged(previous, state, error);
+        _callbacks.OnStateChanged(previous, state, error, Endpoint);
     }
 
     private static TaskCompletionSource<ConnectionSession> NewSignal()
@@ -463,7 +610,8 @@ internal sealed class SupervisorCallbacks
 
     public required Func<MqttProtocol, WillMessage?> CreateWill { get; init; }
 
-    public required Action<ConnectionState, ConnectionState, Exception?> OnStateChanged { get; init; }
+    /// <summary>The state changed (previous, current, error, and the broker of the change).</summary>
+    public required Action<ConnectionState, ConnectionState, Exception?, BrokerEndpoint> OnStateChanged { get; init; }
 
     public required Action<MqttConnectionException> OnFaulted { get; init; }
 }

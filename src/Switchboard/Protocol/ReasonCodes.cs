@@ -28,8 +28,8 @@ internal static class ReasonCodes
         0x99 => true,  // payload format invalid
         0x9A => true,  // retain not supported (the will)
         0x9B => true,  // QoS not supported (the will)
-        0x9C => true,  // use another server
-        0x9D => true,  // server moved
+        0x9C => false, // use another server: the supervisor follows its Server Reference, or tries the next broker
+        0x9D => false, // server moved: likewise (and the reference replaces the broker's entry)
         _ => code >= 0x80,
     };
 
@@ -40,8 +40,8 @@ internal static class ReasonCodes
         0x8C => true,  // bad authentication method
         0x8E => true,  // session taken over: another client uses our id; reconnecting would kick it off in a loop
         0x95 => true,  // packet too large: resending the same message would repeat this forever
-        0x9C => true,  // use another server
-        0x9D => true,  // server moved
+        0x9C => false, // use another server: the supervisor follows its Server Reference, or tries the next broker
+        0x9D => false, // server moved: likewise (and the reference replaces the broker's entry)
         _ => false,
     };
 

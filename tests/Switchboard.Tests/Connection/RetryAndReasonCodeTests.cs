@@ -99,14 +99,16 @@ public sealed class RetryAndReasonCodeTests
     [InlineData(137, false)] // server busy
     [InlineData(151, false)] // quota exceeded
     [InlineData(159, false)] // connection rate exceeded
+    [InlineData(156, false)] // use another server: a redirection (or the next broker), not a fault
+    [InlineData(157, false)] // server moved: likewise
     public void ConnAck_fatality(int code, bool fatal) => Assert.Equal(fatal, ReasonCodes.IsFatalConnAck(code));
 
     [Theory]
     [InlineData(142, true)]  // session taken over
     [InlineData(135, true)]  // not authorized
     [InlineData(149, true)]  // packet too large
-    [InlineData(156, true)]  // use another server
-    [InlineData(157, true)]  // server moved
+    [InlineData(156, false)] // use another server: a redirection (or the next broker), not a fault
+    [InlineData(157, false)] // server moved: likewise
     [InlineData(0, false)]   // normal disconnect
     [InlineData(4, false)]   // disconnect with will
     [InlineData(128, false)] // unspecified

@@ -29,8 +29,8 @@ public sealed class ConnAckRefusalTests
         { 0x99, true }, // payload format invalid
         { 0x9A, true }, // retain not supported
         { 0x9B, true }, // QoS not supported
-        { 0x9C, true }, // use another server
-        { 0x9D, true }, // server moved
+        { 0x9C, false }, // use another server, without a Server Reference: transient (the next broker)
+        { 0x9D, false }, // server moved, without a Server Reference: likewise
         { 0xA5, true }, // not a CONNACK code at all: unknown failures are not retried
     };
 

@@ -12,6 +12,22 @@ internal static class BrokerPackets
 
     public static byte[] Disconnect(byte reasonCode) => Frame(0xE0, [reasonCode, 0]);
 
+    /// <summary>An MQTT 5 CONNACK refusing with <paramref name="code"/> (0x9C/0x9D) and a Server Reference property.</summary>
+    public static byte[] ConnAckRedirect(byte code, string serverReference) => Frame(0x20, [0, code, .. ServerReferenceProperty(serverReference)]);
+
+    /// <summary>An MQTT 5 DISCONNECT with <paramref name="code"/> (0x9C/0x9D) and a Server Reference property.</summary>
+    public static byte[] DisconnectRedirect(byte code, string serverReference) => Frame(0xE0, [code, .. ServerReferenceProperty(serverReference)]);
+
+    /// <summary>A property list holding only the Server Reference (0x1C): length, identifier, UTF-8 string.</summary>
+    private static byte[] ServerReferenceProperty(string reference)
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes(reference);
+        byte[] property = [0x1C, (byte)(text.Length >> 8), (byte)text.Length, .. text];
+        var length = new byte[4];
+        var n = MqttFraming.WriteVariableInt(length, property.Length);
+        return [.. length.AsSpan(0, n), .. property];
+    }
+
     public static byte[] PubAck(ushort packetId) => Frame(0x40, [(byte)(packetId >> 8), (byte)packetId]);
 
     public static byte[] PubRec(ushort packetId) => Frame(0x50, [(byte)(packetId >> 8), (byte)packetId]);

@@ -10,6 +10,7 @@ internal sealed class FakeBroker : IDisposable
 {
     private readonly Channel<FakeBrokerConnection> _connections = Channel.CreateUnbounded<FakeBrokerConnection>();
     private readonly List<FakeBrokerConnection> _all = [];
+    private readonly List<BrokerEndpoint> _dialed = [];
     private readonly Lock _lock = new();
 
     /// <summary>How many connections the client has opened.</summary>
@@ -24,13 +25,34 @@ internal sealed class FakeBroker : IDisposable
         }
     }
 
+    /// <summary>Every broker the client dialed, in order, refused ones included.</summary>
+    public IReadOnlyList<BrokerEndpoint> Dialed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _dialed];
+            }
+        }
+    }
+
+    /// <summary>Hosts whose connections are refused (as by a closed port) instead of arriving here.</summary>
+    public HashSet<string> Down { get; } = [];
+
     public Task<Stream> OpenAsync(ClientSettings settings, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         FakeBrokerConnection connection;
         lock (_lock)
         {
-            connection = FakeBrokerConnection.Create(_all.Count + 1);
+            _dialed.Add(settings.Endpoint);
+            if (Down.Contains(settings.Endpoint.Host))
+            {
+                return Task.FromException<Stream>(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+            }
+
+            connection = FakeBrokerConnection.Create(_all.Count + 1, settings);
             _all.Add(connection);
         }
 

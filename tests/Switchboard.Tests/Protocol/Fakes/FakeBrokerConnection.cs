@@ -35,13 +35,21 @@ internal sealed class FakeBrokerConnection : IDisposable
     /// <summary>Completes when the client has closed its end (after everything it sent was read).</summary>
     public Task ClientClosed => _clientClosed.Task;
 
-    public static FakeBrokerConnection Create(int number)
+    /// <summary>The broker the client meant to reach, and the credentials it was given for it.</summary>
+    public BrokerEndpoint Endpoint { get; private init; } = null!;
+
+    /// <summary>The user name the client's settings hold for this broker.</summary>
+    public string? Username { get; private init; }
+
+    public static FakeBrokerConnection Create(int number, ClientSettings? settings = null)
     {
         var toBroker = new Pipe(PipeStream.Unbounded);
         var toClient = new Pipe(PipeStream.Unbounded);
         return new FakeBrokerConnection(new PipeStream(toBroker.Reader, toClient.Writer), number)
         {
             ClientStream = new PipeStream(toClient.Reader, toBroker.Writer),
+            Endpoint = settings?.Endpoint ?? new BrokerEndpoint("mqtt", "broker.test", 1883, string.Empty, false, false, null, null),
+            Username = settings?.Username,
         };
     }
 

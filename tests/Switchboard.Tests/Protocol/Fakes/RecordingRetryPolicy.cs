@@ -9,10 +9,13 @@ internal sealed class RecordingRetryPolicy : IRetryPolicy
 
     public IReadOnlyList<(int Attempt, Exception? Error)> Calls => [.. _calls];
 
+    /// <summary>The delay it asks for; zero (retry at once) unless a test sets one to see the rounds on the fake clock.</summary>
+    public TimeSpan Delay { get; set; }
+
     public bool ShouldRetry(int attempt, Exception? lastError, out TimeSpan delay)
     {
         _calls.Enqueue((attempt, lastError));
-        delay = TimeSpan.Zero;
+        delay = Delay;
         return true;
     }
 }

@@ -10,7 +10,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentQueue<(ConnectionState Previous, ConnectionState Current, Exception? Error)> _changes = new();
+    private readonly ConcurrentQueue<(ConnectionState Previous, ConnectionState Current, Exception? Error, BrokerEndpoint Broker)> _changes = new();
     private readonly ConcurrentQueue<MqttConnectionException> _faults = new();
 
     public SupervisorHarness(Action<SwitchboardOptions>? configure = null)
@@ -36,7 +36,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
             State = Session,
             OnConnectedAsync = (_, _) => Task.CompletedTask,
             CreateWill = _ => null,
-            OnStateChanged = (previous, current, error) => _changes.Enqueue((previous, current, error)),
+            OnStateChanged = (previous, current, error, broker) => _changes.Enqueue((previous, current, error, broker)),
             OnFaulted = _faults.Enqueue,
             Acknowledgements = Acknowledgements,
         };
@@ -66,7 +66,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     public ConcurrentQueue<MqttMessage> Received { get; } = new();
 
     /// <summary>Every StateChanged, in order.</summary>
-    public IReadOnlyList<(ConnectionState Previous, ConnectionState Current, Exception? Error)> Changes => [.. _changes];
+    public IReadOnlyList<(ConnectionState Previous, ConnectionState Current, Exception? Error, BrokerEndpoint Broker)> Changes => [.. _changes];
 
     public IReadOnlyList<MqttConnectionException> Faults => [.. _faults];
 
@@ -88,6 +88,15 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         var connection = await Broker.NextConnectionAsync(Timeout);
         var (_, protocol) = await connection.ExpectConnectAsync();
         await connection.SendAsync(BrokerPackets.ConnAck(protocol, 0, sessionPresent));
+        return connection;
+    }
+
+    /// <summary>Takes the next connection, which must go to <paramref name="host"/>, and reads its CONNECT.</summary>
+    public async Task<FakeBrokerConnection> NextToAsync(string host, int? port = null)
+    {
+        var connection = await Broker.NextConnectionAsync(Timeout);
+        Assert.True(connection.Endpoint.Host == host && (port is null || connection.Endpoint.Port == port), $"Connection {connection.Number} went to {connection.Endpoint}, not {host}{(port is null ? string.Empty : $":{port}")}; dialed so far: {string.Join(", ", Broker.Dialed)}");
+        await connection.ExpectConnectAsync();
         return connection;
     }
 
