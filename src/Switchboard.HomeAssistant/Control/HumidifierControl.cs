@@ -43,7 +43,7 @@ public sealed class HumidifierControl : EntityControl
             throw new ArgumentOutOfRangeException(nameof(humidity), humidity, $"humidifier '{Entity.Id}' takes a humidity from {min} to {max}.");
         }
 
-        object value = Math.Floor(humidity) == humidity ? (long)humidity : humidity;
+        object value = Math.Floor(humidity) == humidity ? (object)(long)humidity : humidity;
         return [Message("target_humidity_command_topic", Render("target_humidity_command_template", value))];
     }
 
