@@ -309,4 +309,26 @@ public sealed class PlatformStateTests
         Assert.Empty(ha.Registry.Entities);
         Assert.Equal(1, ha.Registry.GetStats().Rejected);
     }
+
+    [Fact]
+    public async Task Options_carry_the_new_platforms_defaults()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/alarm_control_panel/a/config", """{"cmd_t":"a/set","stat_t":"a","cod_arm_req":false}""");
+        ha.Discover("homeassistant/humidifier/h/config", """{"cmd_t":"h","hum_cmd_t":"h/t"}""");
+        ha.Discover("homeassistant/water_heater/w/config", """{"mode_cmd_t":"w/m","temperature_unit":"F"}""");
+        ha.Discover("homeassistant/text/t/config", """{"cmd_t":"t"}""");
+        ha.Discover("homeassistant/valve/v/config", """{"cmd_t":"v","pos":"true"}""");
+
+        var alarm = ha.Entity("alarm_control_panel/a").Options;
+        Assert.Equal(["arm_home", "arm_away", "arm_night", "arm_vacation", "arm_custom_bypass", "trigger"], alarm.SupportedFeatures);
+        Assert.Equal((false, true, true), (alarm.CodeArmRequired, alarm.CodeDisarmRequired, alarm.CodeTriggerRequired));
+        Assert.Equal((0d, 100d), (ha.Entity("humidifier/h").Options.MinHumidity, ha.Entity("humidifier/h").Options.MaxHumidity));
+        Assert.Empty(ha.Entity("humidifier/h").Options.Modes!);
+        Assert.Equal((110d, 140d), (ha.Entity("water_heater/w").Options.MinTemp, ha.Entity("water_heater/w").Options.MaxTemp));
+        Assert.Contains("heat_pump", ha.Entity("water_heater/w").Options.Modes!);
+        Assert.Equal((0d, 255d, "text"), (ha.Entity("text/t").Options.Min, ha.Entity("text/t").Options.Max, ha.Entity("text/t").Options.Mode));
+        Assert.Equal((true, 100d), (ha.Entity("valve/v").Options.ReportsPosition, ha.Entity("valve/v").Options.PositionOpen));
+        Assert.Null(ha.Entity("text/t").Options.SupportedFeatures);
+    }
 }
