@@ -154,6 +154,62 @@ public sealed class HomeAssistantEntity
     /// <exception cref="InvalidOperationException">It is not a button.</exception>
     public ButtonControl AsButton() => new(this);
 
+    /// <summary>Controls it as an alarm control panel.</summary>
+    /// <exception cref="InvalidOperationException">It is not an alarm_control_panel.</exception>
+    public AlarmControlPanelControl AsAlarmControlPanel() => new(this);
+
+    /// <summary>Controls it as a valve.</summary>
+    /// <exception cref="InvalidOperationException">It is not a valve.</exception>
+    public ValveControl AsValve() => new(this);
+
+    /// <summary>Controls it as a humidifier.</summary>
+    /// <exception cref="InvalidOperationException">It is not a humidifier.</exception>
+    public HumidifierControl AsHumidifier() => new(this);
+
+    /// <summary>Controls it as a water heater.</summary>
+    /// <exception cref="InvalidOperationException">It is not a water_heater.</exception>
+    public WaterHeaterControl AsWaterHeater() => new(this);
+
+    /// <summary>Controls it as a text.</summary>
+    /// <exception cref="InvalidOperationException">It is not a text.</exception>
+    public TextControl AsText() => new(this);
+
+    /// <summary>Controls it as a siren.</summary>
+    /// <exception cref="InvalidOperationException">It is not a siren.</exception>
+    public SirenControl AsSiren() => new(this);
+
+    /// <summary>Controls it as an update.</summary>
+    /// <exception cref="InvalidOperationException">It is not an update.</exception>
+    public UpdateControl AsUpdate() => new(this);
+
+    /// <summary>Controls it as a scene.</summary>
+    /// <exception cref="InvalidOperationException">It is not a scene.</exception>
+    public SceneControl AsScene() => new(this);
+
+    /// <summary>Controls it as a vacuum.</summary>
+    /// <exception cref="InvalidOperationException">It is not a vacuum.</exception>
+    public VacuumControl AsVacuum() => new(this);
+
+    /// <summary>Controls it as a lawn mower.</summary>
+    /// <exception cref="InvalidOperationException">It is not a lawn_mower.</exception>
+    public LawnMowerControl AsLawnMower() => new(this);
+
+    /// <summary>Controls it as a notify entity.</summary>
+    /// <exception cref="InvalidOperationException">It is not a notify entity.</exception>
+    public NotifyControl AsNotify() => new(this);
+
+    /// <summary>Controls it as a date.</summary>
+    /// <exception cref="InvalidOperationException">It is not a date.</exception>
+    public DateControl AsDate() => new(this);
+
+    /// <summary>Controls it as a time.</summary>
+    /// <exception cref="InvalidOperationException">It is not a time.</exception>
+    public TimeControl AsTime() => new(this);
+
+    /// <summary>Controls it as a datetime.</summary>
+    /// <exception cref="InvalidOperationException">It is not a datetime.</exception>
+    public DateTimeControl AsDateTime() => new(this);
+
     /// <summary>Debug information as Home Assistant keeps it: the discovery payload of the current config, and the last
     /// <see cref="EntityDebugInfo.MessagesPerTopic"/> messages per subscribed topic filter and per topic published to by
     /// this entity's controls. A snapshot.</summary>

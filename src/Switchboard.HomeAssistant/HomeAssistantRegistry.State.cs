@@ -45,7 +45,7 @@ public sealed partial class HomeAssistantRegistry
         // A remembered message is no news: it is replayed as state, never raised again as an event.
         if (cached is { } message && !StateTopics.IsEventTopic(listener.Entity.Component, listener.Binding.Key))
         {
-            Process(listener, message.Topic, Encoding.UTF8.GetString(message.Payload.Span), retained: true, deferred);
+            Process(listener, message.Topic, Encoding.UTF8.GetString(message.Payload.Span), message.Payload, retained: true, deferred);
         }
     }
 
@@ -81,7 +81,7 @@ public sealed partial class HomeAssistantRegistry
 
                 foreach (var listener in slot.Listeners.ToList())
                 {
-                    Process(listener, message.Topic, payload, message.Retain, deferred);
+                    Process(listener, message.Topic, payload, message.Payload, message.Retain, deferred);
                 }
             }
         }
@@ -95,7 +95,7 @@ public sealed partial class HomeAssistantRegistry
         }
     }
 
-    private void Process(TopicListener listener, string topic, string payload, bool retained, Deferred deferred)
+    private void Process(TopicListener listener, string topic, string payload, ReadOnlyMemory<byte> rawPayload, bool retained, Deferred deferred)
     {
         var entity = listener.Entity;
         var definition = entity.Definition;
@@ -154,7 +154,7 @@ public sealed partial class HomeAssistantRegistry
         }
 
         var current = entity.State;
-        var next = StateReducer.Apply(new StateContext(definition, current, topic, payload, diagnostics), binding.Key);
+        var next = StateReducer.Apply(new StateContext(definition, current, topic, payload, diagnostics, rawPayload), binding.Key);
         if (next is null)
         {
             return;

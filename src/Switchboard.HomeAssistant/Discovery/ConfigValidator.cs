@@ -32,6 +32,10 @@ internal static class ConfigValidator
         [HomeAssistantComponents.Switch] = ["command_topic"],
         [HomeAssistantComponents.Tag] = ["topic"],
         ["text"] = ["command_topic"],
+        [HomeAssistantComponents.Date] = ["command_topic"],
+        [HomeAssistantComponents.Time] = ["command_topic"],
+        [HomeAssistantComponents.DateTime] = ["command_topic"],
+        [HomeAssistantComponents.Infrared] = ["schema"],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Checks an expanded, <c>~</c>-resolved config; returns null when it is acceptable.</summary>
@@ -97,6 +101,13 @@ internal static class ConfigValidator
         return component switch
         {
             HomeAssistantComponents.Light => ValidateLight(config),
+            HomeAssistantComponents.AlarmControlPanel => ValidateFeatures(config, AlarmFeatures),
+            HomeAssistantComponents.Vacuum => ValidateFeatures(config, VacuumFeatures),
+            HomeAssistantComponents.Valve => ValidateValve(config),
+            HomeAssistantComponents.Humidifier => ValidateHumidifier(config),
+            HomeAssistantComponents.Text => ValidateText(config),
+            HomeAssistantComponents.Image => ValidateImage(config),
+            HomeAssistantComponents.Infrared => ValidateInfrared(config),
             HomeAssistantComponents.DeviceAutomation when config.GetString("automation_type") != "trigger" =>
                 (RejectionReason.InvalidValue, $"'automation_type' must be 'trigger' (the only device automation Home Assistant's MQTT integration has), not '{config.GetString("automation_type")}'"),
             HomeAssistantComponents.Event when config.GetStringList("event_types") is null =>
@@ -106,6 +117,79 @@ internal static class ConfigValidator
             _ => null,
         };
     }
+
+    /// <summary>The names <c>supported_features</c> of an alarm panel may list (<c>const.py</c>).</summary>
+    internal static readonly string[] AlarmFeatures = ["arm_home", "arm_away", "arm_night", "arm_vacation", "arm_custom_bypass", "trigger"];
+
+    /// <summary>The names <c>supported_features</c> of a vacuum may list (<c>vacuum.py</c>).</summary>
+    internal static readonly string[] VacuumFeatures = ["start", "stop", "pause", "return_home", "battery", "status", "locate", "clean_spot", "fan_speed", "send_command"];
+
+    private static (RejectionReason, string)? ValidateFeatures(ConfigView config, string[] known)
+    {
+        if (config.GetStringList("supported_features") is { } features && features.FirstOrDefault(f => !known.Contains(f)) is { } unknown)
+        {
+            return (RejectionReason.InvalidValue, $"'supported_features' has '{unknown}'; allowed: {string.Join(", ", known)}");
+        }
+
+        return null;
+    }
+
+    private static (RejectionReason, string)? ValidateValve(ConfigView config)
+    {
+        if (config.GetBool("reports_position", false) && new[] { "payload_open", "payload_close", "state_open", "state_closed" }.FirstOrDefault(k => config.Root.TryGetProperty(k, out _)) is { } key)
+        {
+            return (RejectionReason.InvalidValue, $"'{key}' is not allowed when the valve reports a position");
+        }
+
+        return null;
+    }
+
+    private static (RejectionReason, string)? ValidateHumidifier(ConfigView config)
+    {
+        var min = config.GetDouble("min_humidity", 0);
+        var max = config.GetDouble("max_humidity", 100);
+        if (min >= max || max > 100)
+        {
+            return (RejectionReason.InvalidValue, $"'min_humidity' ({min}) must be below 'max_humidity' ({max}), which must be at most 100");
+        }
+
+        if (config.GetStringList("modes") is { } modes && modes.Contains(config.GetString("payload_reset_mode", "None")))
+        {
+            return (RejectionReason.InvalidValue, "'modes' must not contain 'payload_reset_mode'");
+        }
+
+        return null;
+    }
+
+    private static (RejectionReason, string)? ValidateText(ConfigView config)
+    {
+        var min = config.GetInt("min", 0);
+        var max = config.GetInt("max", 255);
+        if (min < 0 || min > max || max > 255)
+        {
+            return (RejectionReason.InvalidValue, $"text lengths must be 0 <= min ({min}) <= max ({max}) <= 255");
+        }
+
+        if (config.GetString("mode") is { } mode && mode is not ("text" or "password"))
+        {
+            return (RejectionReason.InvalidValue, $"'mode' must be text or password, not '{mode}'");
+        }
+
+        return null;
+    }
+
+    private static (RejectionReason, string)? ValidateImage(ConfigView config) =>
+        config.Has("image_topic") == config.Has("url_topic")
+            ? (RejectionReason.MissingRequiredKey, "an image requires exactly one of 'image_topic' and 'url_topic'")
+            : null;
+
+    private static (RejectionReason, string)? ValidateInfrared(ConfigView config) => config.GetString("schema") switch
+    {
+        "emitter" when !config.Has("command_topic") => (RejectionReason.MissingRequiredKey, "an infrared emitter requires 'command_topic'"),
+        "receiver" when !config.Has("state_topic") => (RejectionReason.MissingRequiredKey, "an infrared receiver requires 'state_topic'"),
+        "emitter" or "receiver" => null,
+        var schema => (RejectionReason.InvalidValue, $"'schema' of an infrared entity must be emitter or receiver, not '{schema}'"),
+    };
 
     private static (RejectionReason, string)? ValidateLight(ConfigView config)
     {

@@ -97,17 +97,21 @@ public sealed class EntityOptions
 
     // ---- number ----
 
-    /// <summary>Number: <c>min</c> (1 by default).</summary>
-    public double? Min => Double("min", HomeAssistantComponents.Number, 1);
+    /// <summary>Number: <c>min</c> (1 by default); text: the shortest length (0 by default).</summary>
+    public double? Min => Is(HomeAssistantComponents.Text) ? Double("min", HomeAssistantComponents.Text, 0) : Double("min", HomeAssistantComponents.Number, 1);
 
-    /// <summary>Number: <c>max</c> (100 by default).</summary>
-    public double? Max => Double("max", HomeAssistantComponents.Number, 100);
+    /// <summary>Number: <c>max</c> (100 by default); text: the longest length (255 by default).</summary>
+    public double? Max => Is(HomeAssistantComponents.Text) ? Double("max", HomeAssistantComponents.Text, 255) : Double("max", HomeAssistantComponents.Number, 100);
 
     /// <summary>Number: <c>step</c> (1 by default).</summary>
     public double? Step => Double("step", HomeAssistantComponents.Number, 1);
 
-    /// <summary>Number: <c>mode</c> (<c>auto</c>, <c>box</c>, <c>slider</c>; <c>auto</c> by default).</summary>
-    public string? Mode => Is(HomeAssistantComponents.Number) ? Text("mode") ?? "auto" : Text("mode");
+    /// <summary>Number: <c>mode</c> (<c>auto</c>, <c>box</c>, <c>slider</c>; <c>auto</c> by default); text: <c>text</c> or
+    /// <c>password</c> (<c>text</c> by default).</summary>
+    public string? Mode => Is(HomeAssistantComponents.Number) ? Text("mode") ?? "auto" : Is(HomeAssistantComponents.Text) ? Text("mode") ?? "text" : Text("mode");
+
+    /// <summary>Text: <c>pattern</c>, a regular expression the value must match, when set.</summary>
+    public string? Pattern => Is(HomeAssistantComponents.Text) ? Text("pattern") : null;
 
     // ---- select ----
 
@@ -116,11 +120,17 @@ public sealed class EntityOptions
 
     // ---- climate ----
 
-    /// <summary>Climate: <c>min_temp</c> (7 °C, or 44.6 with <c>temperature_unit</c> F, by default).</summary>
-    public double? MinTemp => Double("min_temp", HomeAssistantComponents.Climate, Fahrenheit ? 44.6 : 7);
+    /// <summary>Climate: <c>min_temp</c> (7 °C, or 44.6 with <c>temperature_unit</c> F, by default); water heater: 43.3 °C
+    /// or 110 °F.</summary>
+    public double? MinTemp => Is(HomeAssistantComponents.WaterHeater)
+        ? Double("min_temp", HomeAssistantComponents.WaterHeater, Fahrenheit ? 110 : 43.3)
+        : Double("min_temp", HomeAssistantComponents.Climate, Fahrenheit ? 44.6 : 7);
 
-    /// <summary>Climate: <c>max_temp</c> (35 °C, or 95 with <c>temperature_unit</c> F, by default).</summary>
-    public double? MaxTemp => Double("max_temp", HomeAssistantComponents.Climate, Fahrenheit ? 95 : 35);
+    /// <summary>Climate: <c>max_temp</c> (35 °C, or 95 with <c>temperature_unit</c> F, by default); water heater: 60 °C or
+    /// 140 °F.</summary>
+    public double? MaxTemp => Is(HomeAssistantComponents.WaterHeater)
+        ? Double("max_temp", HomeAssistantComponents.WaterHeater, Fahrenheit ? 140 : 60)
+        : Double("max_temp", HomeAssistantComponents.Climate, Fahrenheit ? 95 : 35);
 
     /// <summary>Climate: <c>temp_step</c> (1 by default).</summary>
     public double? TempStep => Double("temp_step", HomeAssistantComponents.Climate, 1);
@@ -131,14 +141,21 @@ public sealed class EntityOptions
     /// <summary>Climate: <c>temperature_unit</c> (<c>C</c> or <c>F</c>), when set.</summary>
     public string? TemperatureUnit => Text("temperature_unit");
 
-    /// <summary>Climate: <c>min_humidity</c> (30 by default).</summary>
-    public double? MinHumidity => Double("min_humidity", HomeAssistantComponents.Climate, 30);
+    /// <summary>Climate: <c>min_humidity</c> (30 by default); humidifier: 0 by default.</summary>
+    public double? MinHumidity => Is(HomeAssistantComponents.Humidifier) ? Double("min_humidity", HomeAssistantComponents.Humidifier, 0) : Double("min_humidity", HomeAssistantComponents.Climate, 30);
 
-    /// <summary>Climate: <c>max_humidity</c> (99 by default).</summary>
-    public double? MaxHumidity => Double("max_humidity", HomeAssistantComponents.Climate, 99);
+    /// <summary>Climate: <c>max_humidity</c> (99 by default); humidifier: 100 by default.</summary>
+    public double? MaxHumidity => Is(HomeAssistantComponents.Humidifier) ? Double("max_humidity", HomeAssistantComponents.Humidifier, 100) : Double("max_humidity", HomeAssistantComponents.Climate, 99);
 
-    /// <summary>Climate: <c>modes</c>, the hvac modes (auto, off, cool, heat, dry, fan_only by default).</summary>
-    public IReadOnlyList<string>? Modes => List("modes", HomeAssistantComponents.Climate, DefaultHvacModes);
+    /// <summary>Climate: <c>modes</c>, the hvac modes (auto, off, cool, heat, dry, fan_only by default); humidifier: its
+    /// modes (none by default); water heater: its operation modes (off, eco, electric, gas, heat_pump, high_demand,
+    /// performance by default).</summary>
+    public IReadOnlyList<string>? Modes => _definition.Component switch
+    {
+        HomeAssistantComponents.Humidifier => List("modes", HomeAssistantComponents.Humidifier, []),
+        HomeAssistantComponents.WaterHeater => List("modes", HomeAssistantComponents.WaterHeater, State.WaterHeaterStateReducer.DefaultModes),
+        _ => List("modes", HomeAssistantComponents.Climate, DefaultHvacModes),
+    };
 
     /// <summary>Climate and fan: <c>fan_modes</c> (climate: auto, low, medium, high by default).</summary>
     public IReadOnlyList<string>? FanModes => List("fan_modes", HomeAssistantComponents.Climate, DefaultFanModes);
@@ -181,11 +198,43 @@ public sealed class EntityOptions
     /// <summary>Fan: <c>speed_range_max</c> (100 by default).</summary>
     public double? SpeedRangeMax => Double("speed_range_max", HomeAssistantComponents.Fan, 100);
 
-    /// <summary>Cover: <c>position_open</c> (100 by default).</summary>
-    public double? PositionOpen => Double("position_open", HomeAssistantComponents.Cover, 100);
+    /// <summary>Cover and valve: <c>position_open</c> (100 by default).</summary>
+    public double? PositionOpen => _definition.Config.GetDouble("position_open") ?? (Is(HomeAssistantComponents.Cover) || Is(HomeAssistantComponents.Valve) ? 100 : null);
 
-    /// <summary>Cover: <c>position_closed</c> (0 by default).</summary>
-    public double? PositionClosed => Double("position_closed", HomeAssistantComponents.Cover, 0);
+    /// <summary>Cover and valve: <c>position_closed</c> (0 by default).</summary>
+    public double? PositionClosed => _definition.Config.GetDouble("position_closed") ?? (Is(HomeAssistantComponents.Cover) || Is(HomeAssistantComponents.Valve) ? 0 : null);
+
+    /// <summary>Valve: <c>reports_position</c> (false by default).</summary>
+    public bool? ReportsPosition => Is(HomeAssistantComponents.Valve) ? _definition.Config.GetBool("reports_position", false) : null;
+
+    // ---- alarm panel, vacuum, siren, water heater ----
+
+    /// <summary>Alarm panel: <c>supported_features</c> (every arm mode and trigger by default); vacuum: its features
+    /// (start, stop, return_home, status, battery, clean_spot by default).</summary>
+    public IReadOnlyList<string>? SupportedFeatures => _definition.Component switch
+    {
+        HomeAssistantComponents.AlarmControlPanel => List("supported_features", HomeAssistantComponents.AlarmControlPanel, Discovery.ConfigValidator.AlarmFeatures),
+        HomeAssistantComponents.Vacuum => List("supported_features", HomeAssistantComponents.Vacuum, ["start", "stop", "return_home", "status", "battery", "clean_spot"]),
+        _ => null,
+    };
+
+    /// <summary>Alarm panel: whether arming needs the code (<c>code_arm_required</c>, true by default).</summary>
+    public bool? CodeArmRequired => Is(HomeAssistantComponents.AlarmControlPanel) ? _definition.Config.GetBool("code_arm_required", true) : null;
+
+    /// <summary>Alarm panel: whether disarming needs the code (<c>code_disarm_required</c>, true by default).</summary>
+    public bool? CodeDisarmRequired => Is(HomeAssistantComponents.AlarmControlPanel) ? _definition.Config.GetBool("code_disarm_required", true) : null;
+
+    /// <summary>Alarm panel: whether triggering needs the code (<c>code_trigger_required</c>, true by default).</summary>
+    public bool? CodeTriggerRequired => Is(HomeAssistantComponents.AlarmControlPanel) ? _definition.Config.GetBool("code_trigger_required", true) : null;
+
+    /// <summary>Vacuum: <c>fan_speed_list</c> (none by default).</summary>
+    public IReadOnlyList<string>? FanSpeedList => List("fan_speed_list", HomeAssistantComponents.Vacuum, []);
+
+    /// <summary>Siren: <c>available_tones</c> (none by default).</summary>
+    public IReadOnlyList<string>? AvailableTones => List("available_tones", HomeAssistantComponents.Siren, []);
+
+    /// <summary>Image: <c>content_type</c> (<c>image/jpeg</c> by default).</summary>
+    public string? ContentType => Is(HomeAssistantComponents.Image) ? Text("content_type") ?? "image/jpeg" : null;
 
     /// <summary>Cover: <c>tilt_min</c> (0 by default).</summary>
     public double? TiltMin => Double("tilt_min", HomeAssistantComponents.Cover, 0);

@@ -42,6 +42,60 @@ public static class HomeAssistantComponents
     /// <summary><c>button</c>.</summary>
     public const string Button = "button";
 
+    /// <summary><c>alarm_control_panel</c> — an alarm panel: arm modes, disarm, trigger, with an optional code.</summary>
+    public const string AlarmControlPanel = "alarm_control_panel";
+
+    /// <summary><c>valve</c> — open/close/stop, and a position when it <c>reports_position</c>.</summary>
+    public const string Valve = "valve";
+
+    /// <summary><c>humidifier</c> — on/off, target humidity, mode.</summary>
+    public const string Humidifier = "humidifier";
+
+    /// <summary><c>water_heater</c> — operation mode, target temperature, power.</summary>
+    public const string WaterHeater = "water_heater";
+
+    /// <summary><c>text</c> — a text value to read and set.</summary>
+    public const string Text = "text";
+
+    /// <summary><c>siren</c> — on/off with tone, volume and duration.</summary>
+    public const string Siren = "siren";
+
+    /// <summary><c>update</c> — installed and latest version; install.</summary>
+    public const string Update = "update";
+
+    /// <summary><c>scene</c> — activate only; no state.</summary>
+    public const string Scene = "scene";
+
+    /// <summary><c>vacuum</c> — start, pause, stop, return to base, clean spot, locate, fan speed, raw commands.</summary>
+    public const string Vacuum = "vacuum";
+
+    /// <summary><c>lawn_mower</c> — start mowing, pause, dock.</summary>
+    public const string LawnMower = "lawn_mower";
+
+    /// <summary><c>device_tracker</c> — home/not_home or a zone, GPS from attributes.</summary>
+    public const string DeviceTracker = "device_tracker";
+
+    /// <summary><c>notify</c> — sends a message; no state.</summary>
+    public const string Notify = "notify";
+
+    /// <summary><c>camera</c> — image bytes from <c>topic</c>.</summary>
+    public const string Camera = "camera";
+
+    /// <summary><c>image</c> — image bytes from <c>image_topic</c> or a URL from <c>url_topic</c>.</summary>
+    public const string Image = "image";
+
+    /// <summary><c>date</c> — a date value (<c>YYYY-MM-DD</c>) to read and set.</summary>
+    public const string Date = "date";
+
+    /// <summary><c>time</c> — a time value (<c>HH:MM:SS</c>) to read and set.</summary>
+    public const string Time = "time";
+
+    /// <summary><c>datetime</c> — a date and time value (ISO 8601) to read and set.</summary>
+    public const string DateTime = "datetime";
+
+    /// <summary><c>infrared</c> — an infrared emitter (sends timings) or receiver (raises signals); see the docs for what is left out.</summary>
+    public const string Infrared = "infrared";
+
     /// <summary><c>device_automation</c> — a device trigger: raises <see cref="HomeAssistantRegistry.TriggerFired"/>, has no state.</summary>
     public const string DeviceAutomation = "device_automation";
 
@@ -57,8 +111,8 @@ public static class HomeAssistantComponents
     /// <summary>Every component Home Assistant's MQTT discovery accepts (not counting <see cref="Device"/>).</summary>
     public static FrozenSet<string> Supported { get; } = new[]
     {
-        "alarm_control_panel", BinarySensor, Button, "camera", Climate, Cover, "date", "datetime", DeviceAutomation,
-        "device_tracker", Event, Fan, "humidifier", "image", "lawn_mower", Light, Lock, "notify", Number, "remote",
-        "scene", Select, Sensor, "siren", Switch, Tag, "text", "time", "update", "vacuum", "valve", "water_heater",
+        AlarmControlPanel, BinarySensor, Button, Camera, Climate, Cover, Date, DateTime, DeviceAutomation, DeviceTracker,
+        Event, Fan, Humidifier, Image, Infrared, LawnMower, Light, Lock, Notify, Number, Scene, Select, Sensor, Siren,
+        Switch, Tag, Text, Time, Update, Vacuum, Valve, WaterHeater,
     }.ToFrozenSet(StringComparer.Ordinal);
 }

@@ -28,7 +28,7 @@ internal static class ClimateStateReducer
         _ => null,
     };
 
-    private static EntityState? Number(StateContext context, string templateKey, Func<EntityState, double?, EntityState> set)
+    internal static EntityState? Number(StateContext context, string templateKey, Func<EntityState, double?, EntityState> set)
     {
         var value = context.Render(templateKey, "value_template");
         if (value is null || value.Length == 0)
@@ -44,7 +44,7 @@ internal static class ClimateStateReducer
         return StateContext.ParseDouble(value) is { } number ? set(context.Current, number) : context.Invalid(value, "not a number");
     }
 
-    private static EntityState? Mode(StateContext context, string templateKey, string? listKey, string[] defaults, Func<EntityState, string?, EntityState> set, string? alsoAllowed = null)
+    internal static EntityState? Mode(StateContext context, string templateKey, string? listKey, string[] defaults, Func<EntityState, string?, EntityState> set, string? alsoAllowed = null)
     {
         var value = context.Render(templateKey, "value_template");
         if (value is null || value.Length == 0)

@@ -103,6 +103,43 @@ public sealed record EntityState
     /// <summary>Select: the selected option.</summary>
     public string? Option { get; init; }
 
+    /// <summary>Humidifier, water heater: the mode (a humidifier's <c>mode</c>, a water heater's operation mode, which is
+    /// also its <see cref="Value"/>).</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Humidifier: what it is doing (<c>off</c>, <c>humidifying</c>, <c>drying</c>, <c>idle</c>).</summary>
+    public string? Action { get; init; }
+
+    /// <summary>Siren: the tone it reported.</summary>
+    public string? Tone { get; init; }
+
+    /// <summary>Siren: the volume level it reported, 0–1.</summary>
+    public double? VolumeLevel { get; init; }
+
+    /// <summary>Siren: the duration in seconds it reported.</summary>
+    public int? Duration { get; init; }
+
+    /// <summary>Vacuum: battery level in percent.</summary>
+    public int? BatteryLevel { get; init; }
+
+    /// <summary>Vacuum: fan speed (one of <c>fan_speed_list</c>).</summary>
+    public string? FanSpeed { get; init; }
+
+    /// <summary>Device tracker: latitude, from the <c>latitude</c> attribute of <c>json_attributes_topic</c>.</summary>
+    public double? Latitude { get; init; }
+
+    /// <summary>Device tracker: longitude, from the <c>longitude</c> attribute.</summary>
+    public double? Longitude { get; init; }
+
+    /// <summary>Device tracker: GPS accuracy in meters, from the <c>gps_accuracy</c> attribute (0 when GPS has no accuracy).</summary>
+    public double? GpsAccuracy { get; init; }
+
+    /// <summary>Update: versions, release notes and install progress; null for other components.</summary>
+    public UpdateInfo? Update { get; init; }
+
+    /// <summary>Camera, image: the last image (bytes or URL); null until one arrives.</summary>
+    public ImageInfo? Image { get; init; }
+
     /// <summary>Attributes from <c>json_attributes_topic</c> (after <c>json_attributes_template</c>).</summary>
     public IReadOnlyDictionary<string, JsonElement> Attributes { get; init; } = EmptyAttributes;
 

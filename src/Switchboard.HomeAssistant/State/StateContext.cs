@@ -20,7 +20,7 @@ internal interface IStateDiagnostics
 /// template → no update). A template outside the subset also means no update: it was rejected at discovery, and the
 /// raw payload is not what Home Assistant would have read.
 /// </summary>
-internal sealed class StateContext(EntityDefinition definition, EntityState current, string topic, string payload, IStateDiagnostics diagnostics)
+internal sealed class StateContext(EntityDefinition definition, EntityState current, string topic, string payload, IStateDiagnostics diagnostics, ReadOnlyMemory<byte> rawPayload = default)
 {
     /// <summary>Home Assistant's payload meaning "unknown".</summary>
     public const string PayloadNone = "None";
@@ -34,6 +34,9 @@ internal sealed class StateContext(EntityDefinition definition, EntityState curr
     public string Topic { get; } = topic;
 
     public string Payload { get; } = payload;
+
+    /// <summary>The payload as received (camera and image payloads are bytes, not text).</summary>
+    public ReadOnlyMemory<byte> RawPayload { get; } = rawPayload;
 
     /// <summary>Renders the template at <paramref name="templateKey"/> (or <paramref name="fallbackKey"/>) on the
     /// payload; returns null when the state must not change.</summary>

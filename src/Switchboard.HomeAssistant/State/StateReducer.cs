@@ -21,6 +21,16 @@ internal static class StateReducer
             HomeAssistantComponents.Climate => ClimateStateReducer.Apply(context, key),
             HomeAssistantComponents.Fan => FanStateReducer.Apply(context, key),
             HomeAssistantComponents.Lock => LockStateReducer.Apply(context),
+            HomeAssistantComponents.AlarmControlPanel => AlarmControlPanelStateReducer.Apply(context),
+            HomeAssistantComponents.Valve => ValveStateReducer.Apply(context),
+            HomeAssistantComponents.Humidifier => HumidifierStateReducer.Apply(context, key),
+            HomeAssistantComponents.WaterHeater => WaterHeaterStateReducer.Apply(context, key),
+            HomeAssistantComponents.Siren => SirenStateReducer.Apply(context),
+            HomeAssistantComponents.Update => UpdateStateReducer.Apply(context, key),
+            HomeAssistantComponents.Vacuum => VacuumStateReducer.Apply(context),
+            HomeAssistantComponents.LawnMower => LawnMowerStateReducer.Apply(context),
+            HomeAssistantComponents.DeviceTracker => DeviceTrackerStateReducer.Apply(context),
+            HomeAssistantComponents.Camera or HomeAssistantComponents.Image => ImageStateReducer.Apply(context, key),
             _ => ValueStateReducer.Apply(context),
         };
     }
@@ -47,7 +57,8 @@ internal static class StateReducer
                 attributes[property.Name] = property.Value.Clone();
             }
 
-            return context.Current with { Attributes = attributes };
+            var next = context.Current with { Attributes = attributes };
+            return context.Definition.Component == HomeAssistantComponents.DeviceTracker ? DeviceTrackerStateReducer.WithLocation(next) : next;
         }
         catch (JsonException)
         {

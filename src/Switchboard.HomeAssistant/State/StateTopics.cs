@@ -34,6 +34,19 @@ internal static class StateTopics
         "state_topic", "percentage_state_topic", "preset_mode_state_topic", "oscillation_state_topic", "direction_state_topic",
     ];
 
+    private static readonly string[] Humidifier =
+    [
+        "state_topic", "target_humidity_state_topic", "current_humidity_topic", "mode_state_topic", "action_topic",
+    ];
+
+    private static readonly string[] WaterHeater = ["current_temperature_topic", "temperature_state_topic", "mode_state_topic"];
+
+    private static readonly string[] Update = ["state_topic", "latest_version_topic"];
+
+    private static readonly string[] LawnMower = ["activity_state_topic"];
+
+    private static readonly string[] Image = ["image_topic", "url_topic"];
+
     /// <summary>True when the messages on <paramref name="key"/> of <paramref name="component"/> are events (device trigger,
     /// tag scan, event entity): they raise an event each and never change <see cref="HomeAssistantEntity.State"/>.</summary>
     public static bool IsEventTopic(string component, string key) => component switch
@@ -51,7 +64,13 @@ internal static class StateTopics
         HomeAssistantComponents.Cover => Cover,
         HomeAssistantComponents.Climate => Climate,
         HomeAssistantComponents.Fan => Fan,
-        HomeAssistantComponents.Button => [],
+        HomeAssistantComponents.Button or HomeAssistantComponents.Scene or HomeAssistantComponents.Notify or HomeAssistantComponents.Infrared => [],
+        HomeAssistantComponents.Humidifier => Humidifier,
+        HomeAssistantComponents.WaterHeater => WaterHeater,
+        HomeAssistantComponents.Update => Update,
+        HomeAssistantComponents.LawnMower => LawnMower,
+        HomeAssistantComponents.Camera => TriggerOnly,
+        HomeAssistantComponents.Image => Image,
         HomeAssistantComponents.DeviceAutomation or HomeAssistantComponents.Tag => TriggerOnly,
         _ => StateOnly,
     };

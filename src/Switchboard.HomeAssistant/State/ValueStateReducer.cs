@@ -66,6 +66,24 @@ internal static class ValueStateReducer
 
                 return context.Current with { Value = value, Option = value };
 
+            case HomeAssistantComponents.Text:
+                if (value == StateContext.PayloadNone)
+                {
+                    return context.Current with { Value = null };
+                }
+
+                var minLength = config.GetInt("min", 0);
+                var maxLength = config.GetInt("max", 255);
+                if (value.Length < minLength || value.Length > maxLength)
+                {
+                    return context.Invalid(value, $"its length is outside {minLength} – {maxLength}");
+                }
+
+                return context.Current with { Value = value };
+
+            case HomeAssistantComponents.Date or HomeAssistantComponents.Time or HomeAssistantComponents.DateTime:
+                return DateTimeStateReducer.Apply(context, value);
+
             default:
                 return context.Current with { Value = value == StateContext.PayloadNone ? null : value };
         }
