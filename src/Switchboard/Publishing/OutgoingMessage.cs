@@ -35,6 +35,9 @@ internal sealed class OutgoingMessage
 
     public string? ContentType { get; init; }
 
+    /// <summary>MQTT 5 user properties, in order (left out on 3.1.1); the W3C trace context travels here.</summary>
+    public KeyValuePair<string, string>[]? UserProperties { get; set; }
+
     /// <summary>Acceptance order; unacknowledged messages are resent in this order after a reconnect.</summary>
     public long Sequence { get; set; }
 
