@@ -27,6 +27,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     private readonly DurableOutbox? _outbox;
     private readonly PendingRequests _requests = new();
     private readonly SwitchboardMetrics _metrics;
+    private readonly ClientTracing _tracing;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Channel<ConnectionStateChangedEventArgs> _stateEvents = Channel.CreateUnbounded<ConnectionStateChangedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pumpTask;
@@ -56,10 +57,12 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             _queue.Restore(_outbox.Recovered);
         }
 
+        _tracing = new ClientTracing(_settings.ClientId, _settings.Endpoint.Host, _settings.Endpoint.Port);
         _dedupe = o.DedupeTtl > TimeSpan.Zero ? new DedupeCache(o.DedupeTtl, o.DedupeMaxEntries, _time) : null;
         _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession, _stopping.Token, _time, o.MaxRedeliveries)
         {
             Poisoned = OnPoisoned,
+            Tracing = _tracing,
             WindowStalled = (session, withheld) => session.MarkLost(ExceptionFactory.WindowStalled(_settings.Endpoint, withheld)),
         };
         _session = new SessionState(o.MaxInflight);

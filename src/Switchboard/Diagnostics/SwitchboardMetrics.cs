@@ -8,7 +8,7 @@ namespace Switchboard;
 /// </summary>
 internal sealed class SwitchboardMetrics : IDisposable
 {
-    public const string MeterName = "Switchboard";
+    public const string MeterName = SwitchboardTelemetry.MeterName;
 
     private readonly Meter _meter;
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Switchboard;
 
 /// <summary>
@@ -62,9 +64,38 @@ internal sealed class OutgoingMessage
 
     public TaskCompletionSource<string>? Completion { get; }
 
+    /// <summary>The publish span, while someone listens to the <c>Switchboard</c> activity source; ended once, with
+    /// the message (<see cref="EndTrace(Exception?)"/>).</summary>
+    public Activity? Activity
+    {
+        get => Volatile.Read(ref _activity);
+        set => _activity = value;
+    }
+
+    private Activity? _activity;
+
+    /// <summary>Ends the publish span, if any: the message was written (QoS 0), acknowledged, or failed.</summary>
+    public void EndTrace(Exception? error)
+    {
+        if (_activity is not null)
+        {
+            EndTrace(error?.GetType().FullName, error?.Message);
+        }
+    }
+
+    /// <summary>Ends the publish span, if any, failed with <paramref name="errorType"/> when that is given.</summary>
+    public void EndTrace(string? errorType, string? description)
+    {
+        if (_activity is not null && Interlocked.Exchange(ref _activity, null) is { } activity)
+        {
+            ClientTracing.EndPublish(activity, errorType, description);
+        }
+    }
+
     /// <summary>Completes the caller's task; its continuation never runs on this thread.</summary>
     public void Succeed()
     {
+        EndTrace(error: null);
         if (Qos == Qos.AtMostOnce || Completion is null)
         {
             Completion?.TrySetResult(EnvelopeId ?? string.Empty);
@@ -77,6 +108,7 @@ internal sealed class OutgoingMessage
     /// <summary>Fails the caller's task; its continuation never runs on this thread.</summary>
     public void Fail(Exception error)
     {
+        EndTrace(error);
         if (Qos == Qos.AtMostOnce || Completion is null)
         {
             Completion?.TrySetException(error);

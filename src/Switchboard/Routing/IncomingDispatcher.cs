@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -72,6 +73,9 @@ internal sealed class IncomingDispatcher
     }
 
     public int Count => _channel.Reader.Count;
+
+    /// <summary>Spans around the handlers (<c>process {topic}</c>), when someone listens.</summary>
+    public ClientTracing? Tracing { get; init; }
 
     /// <summary>A message whose handler kept failing, acknowledged as poison: (message, attempts, last error).</summary>
     public Action<MqttMessage, int, Exception>? Poisoned { get; set; }
@@ -250,6 +254,8 @@ internal sealed class IncomingDispatcher
             dedupeKey = key;
         }
 
+        // The handlers run inside the process span (their own spans and publishes are its children).
+        using var activity = Tracing is not null && ClientTracing.Source.HasListeners() ? Tracing.StartProcess(message) : null;
         Exception? failure = null;
         _matches.Clear();
         _table.Match(message, _matches);
@@ -294,6 +300,11 @@ internal sealed class IncomingDispatcher
                 catch (Exception ex)
                 {
                     failure = ex;
+                    if (activity is not null)
+                    {
+                        ClientTracing.Failed(activity, ex);
+                    }
+
                     Interlocked.Increment(ref _counters.HandlerErrors);
                     Log.HandlerFailed(_logger, entry.Filter, message.Topic, ex);
                 }
