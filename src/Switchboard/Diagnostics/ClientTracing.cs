@@ -47,7 +47,7 @@ internal sealed class ClientTracing
     private Activity? StartPublish(OutgoingMessage message, string? conversationId)
     {
         var ambient = Activity.Current;
-        var activity = Source.StartActivity("publish " + message.Topic, ActivityKind.Producer);
+        var activity = Source.StartActivity("publish", ActivityKind.Producer);
         if (activity is null)
         {
             return null;
@@ -76,11 +76,11 @@ internal sealed class ClientTracing
         {
             // One message, pushed to its handler: the sender's context is the parent (so a request and its reply are
             // one trace) and, as the conventions ask of process spans, also a link.
-            activity = Source.StartActivity(ActivityKind.Consumer, creation, tags: null, links: [new ActivityLink(creation)], name: "process " + message.Topic);
+            activity = Source.StartActivity(ActivityKind.Consumer, creation, tags: null, links: [new ActivityLink(creation)], name: "process");
         }
         else
         {
-            activity = Source.StartActivity("process " + message.Topic, ActivityKind.Consumer);
+            activity = Source.StartActivity("process", ActivityKind.Consumer);
         }
 
         if (activity is { IsAllDataRequested: true })
@@ -106,7 +106,7 @@ internal sealed class ClientTracing
             return null;
         }
 
-        var activity = Source.StartActivity("request " + topic, ActivityKind.Client);
+        var activity = Source.StartActivity("request", ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
             SetCommon(activity, "request", operationType: null, topic);
@@ -124,7 +124,7 @@ internal sealed class ClientTracing
             return null;
         }
 
-        var activity = Source.StartActivity("receive " + inbox, ActivityKind.Consumer);
+        var activity = Source.StartActivity("receive", ActivityKind.Consumer);
         if (activity is { IsAllDataRequested: true })
         {
             SetCommon(activity, "receive", "receive", inbox);
@@ -219,8 +219,12 @@ internal sealed class ClientTracing
         }
     }
 
+    // The operation name is the span's (low-cardinality) OperationName; the display name, which exporters use as the
+    // span name, is "{operation} {destination}". Built only for a span that is recorded, so a listener that samples
+    // a message out costs no string.
     private void SetCommon(Activity activity, string operationName, string? operationType, string destination)
     {
+        activity.DisplayName = operationName + " " + destination;
         activity.SetTag("messaging.system", "mqtt");
         activity.SetTag("messaging.operation.name", operationName);
         if (operationType is not null)
