@@ -22,7 +22,7 @@ public class TracingBenchmarks
 
     private readonly byte[] _payload = new byte[64];
     private readonly ArrayBufferWriter<byte> _header = new(256);
-    private readonly ClientTracing _tracing = new("bench-client", "127.0.0.1", 1883);
+    private readonly ClientTelemetry _telemetry = new("bench-client", "127.0.0.1", 1883);
     private ActivityListener? _listener;
     private MqttMessage _received = null!;
 
@@ -58,7 +58,7 @@ public class TracingBenchmarks
     {
         var message = new OutgoingMessage("sensors/t1", _payload, Qos.AtMostOnce, retain: false, awaited: false);
         PublishPacketEncoder.WriteHeader(_header, message, 0, MqttProtocol.V500, 0);
-        message.EndTrace(error: null);
+        message.EndTelemetry(error: null);
         return _header.WrittenCount;
     }
 
@@ -66,9 +66,9 @@ public class TracingBenchmarks
     [Benchmark]
     public int PublishTraced()
     {
-        var message = _tracing.OnPublish(new OutgoingMessage("sensors/t1", _payload, Qos.AtMostOnce, retain: false, awaited: false));
+        var message = _telemetry.OnPublish(new OutgoingMessage("sensors/t1", _payload, Qos.AtMostOnce, retain: false, awaited: false));
         PublishPacketEncoder.WriteHeader(_header, message, 0, MqttProtocol.V500, 0);
-        message.EndTrace(error: null);
+        message.EndTelemetry(error: null);
         return _header.WrittenCount;
     }
 
@@ -76,7 +76,7 @@ public class TracingBenchmarks
     [Benchmark]
     public bool Process()
     {
-        using var activity = ClientTracing.Source.HasListeners() ? _tracing.StartProcess(_received) : null;
+        using var activity = ClientTelemetry.Source.HasListeners() ? _telemetry.StartProcess(_received) : null;
         return activity is not null;
     }
 }

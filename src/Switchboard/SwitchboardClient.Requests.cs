@@ -28,12 +28,12 @@ public sealed partial class SwitchboardClient
         var pending = _requests.Register(correlationId);
 
         // The request span is current from here on: the request's publish span and the reply's receive span are its children.
-        using var activity = _tracing.StartRequest(topic, correlationId);
+        using var activity = _telemetry.StartRequest(topic, correlationId);
         try
         {
-            var message = _tracing.OnPublish(CreateEnvelopeMessage(topic, type, data, requestTypeInfo, correlationId, Qos.AtLeastOnce, retain: false, awaited: false, responseTopic: inbox), correlationId);
+            var message = _telemetry.OnPublish(CreateEnvelopeMessage(topic, type, data, requestTypeInfo, correlationId, Qos.AtLeastOnce, retain: false, awaited: false, responseTopic: inbox), correlationId);
             await AcceptAsync(message, cancellationToken).ConfigureAwait(false);
-            using var receive = _tracing.StartReceive(inbox, correlationId);
+            using var receive = _telemetry.StartReceive(inbox, correlationId);
             MqttMessage reply;
             try
             {
@@ -51,7 +51,7 @@ public sealed partial class SwitchboardClient
             var decoded = TryDecode(reply, replyTypeInfo, out var envelope);
             if (receive is not null)
             {
-                ClientTracing.Received(receive, reply, decoded ? envelope.Id : null);
+                ClientTelemetry.Received(receive, reply, decoded ? envelope.Id : null);
             }
 
             if (!decoded)
@@ -73,7 +73,7 @@ public sealed partial class SwitchboardClient
         // An exception filter that marks the span and lets the exception go on unchanged.
         static bool Failed(System.Diagnostics.Activity span, Exception error)
         {
-            ClientTracing.Failed(span, error);
+            ClientTelemetry.Failed(span, error);
             return false;
         }
     }
@@ -119,7 +119,7 @@ public sealed partial class SwitchboardClient
                 ContentType = reply.ContentType,
                 CorrelationData = message.CorrelationData,
             };
-            await AcceptAsync(_tracing.OnPublish(echoed, request.Id), ct).ConfigureAwait(false);
+            await AcceptAsync(_telemetry.OnPublish(echoed, request.Id), ct).ConfigureAwait(false);
         }, requestTypeInfo, qos, cancellationToken);
     }
 

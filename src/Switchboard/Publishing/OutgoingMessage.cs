@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Switchboard;
 
 /// <summary>
@@ -64,38 +62,39 @@ internal sealed class OutgoingMessage
 
     public TaskCompletionSource<string>? Completion { get; }
 
-    /// <summary>The publish span, while someone listens to the <c>Switchboard</c> activity source; ended once, with
-    /// the message (<see cref="EndTrace(Exception?)"/>).</summary>
-    public Activity? Activity
+    /// <summary>The publish span and the start of the publish duration metric, while someone listens to either; ended
+    /// once, with the message (<see cref="EndTelemetry(Exception?)"/>). Null (nothing allocated) while nobody listens.</summary>
+    public PublishTelemetry? Telemetry
     {
-        get => Volatile.Read(ref _activity);
-        set => _activity = value;
+        get => Volatile.Read(ref _telemetry);
+        set => _telemetry = value;
     }
 
-    private Activity? _activity;
+    private PublishTelemetry? _telemetry;
 
-    /// <summary>Ends the publish span, if any: the message was written (QoS 0), acknowledged, or failed.</summary>
-    public void EndTrace(Exception? error)
+    /// <summary>Ends the publish span and records the duration, if either is there: the message was written (QoS 0),
+    /// acknowledged, or failed with <paramref name="error"/>.</summary>
+    public void EndTelemetry(Exception? error)
     {
-        if (_activity is not null)
+        if (_telemetry is not null)
         {
-            EndTrace(error?.GetType().FullName, error?.Message);
+            EndTelemetry(error?.GetType().FullName, error?.Message);
         }
     }
 
-    /// <summary>Ends the publish span, if any, failed with <paramref name="errorType"/> when that is given.</summary>
-    public void EndTrace(string? errorType, string? description)
+    /// <summary>As <see cref="EndTelemetry(Exception?)"/>, failed with <paramref name="errorType"/> when that is given.</summary>
+    public void EndTelemetry(string? errorType, string? description)
     {
-        if (_activity is not null && Interlocked.Exchange(ref _activity, null) is { } activity)
+        if (_telemetry is not null && Interlocked.Exchange(ref _telemetry, null) is { } telemetry)
         {
-            ClientTracing.EndPublish(activity, errorType, description);
+            telemetry.End(errorType, description);
         }
     }
 
     /// <summary>Completes the caller's task; its continuation never runs on this thread.</summary>
     public void Succeed()
     {
-        EndTrace(error: null);
+        EndTelemetry(error: null);
         if (Qos == Qos.AtMostOnce || Completion is null)
         {
             Completion?.TrySetResult(EnvelopeId ?? string.Empty);
@@ -108,7 +107,7 @@ internal sealed class OutgoingMessage
     /// <summary>Fails the caller's task; its continuation never runs on this thread.</summary>
     public void Fail(Exception error)
     {
-        EndTrace(error);
+        EndTelemetry(error);
         if (Qos == Qos.AtMostOnce || Completion is null)
         {
             Completion?.TrySetException(error);

@@ -432,7 +432,7 @@ internal sealed class PublishPump : IPublishAcknowledgements
             }
 
             // A posted message has no completion to carry it to Succeed/Fail: its span ends here.
-            message.EndTrace(error);
+            message.EndTelemetry(error);
 
             if (batch is not null)
             {

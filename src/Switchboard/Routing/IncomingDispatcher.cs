@@ -75,7 +75,7 @@ internal sealed class IncomingDispatcher
     public int Count => _channel.Reader.Count;
 
     /// <summary>Spans around the handlers (<c>process {topic}</c>), when someone listens.</summary>
-    public ClientTracing? Tracing { get; init; }
+    public ClientTelemetry? Telemetry { get; init; }
 
     /// <summary>A message whose handler kept failing, acknowledged as poison: (message, attempts, last error).</summary>
     public Action<MqttMessage, int, Exception>? Poisoned { get; set; }
@@ -255,7 +255,8 @@ internal sealed class IncomingDispatcher
         }
 
         // The handlers run inside the process span (their own spans and publishes are its children).
-        using var activity = Tracing is not null && ClientTracing.Source.HasListeners() ? Tracing.StartProcess(message) : null;
+        using var activity = Telemetry is not null && ClientTelemetry.Source.HasListeners() ? Telemetry.StartProcess(message) : null;
+        var timing = Telemetry?.StartProcessTiming();
         Exception? failure = null;
         _matches.Clear();
         _table.Match(message, _matches);
@@ -302,7 +303,7 @@ internal sealed class IncomingDispatcher
                     failure = ex;
                     if (activity is not null)
                     {
-                        ClientTracing.Failed(activity, ex);
+                        ClientTelemetry.Failed(activity, ex);
                     }
 
                     Interlocked.Increment(ref _counters.HandlerErrors);
@@ -311,6 +312,7 @@ internal sealed class IncomingDispatcher
             }
         }
 
+        Telemetry?.EndProcessTiming(timing, failure);
         if (failure is not null && _withholdAckOnFailure && message.Qos != Qos.AtMostOnce && _maxRedeliveries > 0)
         {
             return !Withhold(incoming, failure, dedupeKey);

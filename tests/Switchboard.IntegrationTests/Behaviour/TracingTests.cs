@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
 using MQTTnet.Packets;
@@ -139,7 +141,7 @@ public sealed class TracingTests
     [Fact]
     public async Task With_no_listener_no_trace_context_is_added_but_a_current_activity_is_propagated()
     {
-        Assert.False(ClientTracing.Source.HasListeners(), "Another test left a listener on the Switchboard source.");
+        Assert.False(ClientTelemetry.Source.HasListeners(), "Another test left a listener on the Switchboard source.");
         Assert.Null(Activity.Current);
         await using var broker = await TestBrokers.StartAsync(TestBrokers.Mosquitto);
         await using var publisher = await TestClients.ConnectAsync(broker, Transport.Tcp);
@@ -164,6 +166,60 @@ public sealed class TracingTests
             var message = await observer.NextMessageAsync(TimeSpan.FromSeconds(10));
             Assert.Equal([("traceparent", outer.Id!), ("tracestate", "app=1")], message.UserProperties.Select(p => (p.Name, p.ReadValueAsString())));
         }
+    }
+
+    [Fact]
+    public async Task The_conventional_messaging_metrics_count_and_time_publishes_and_handlers()
+    {
+        await using var broker = await TestBrokers.StartAsync(TestBrokers.Mosquitto);
+        var clientId = RawMqttClient.UniqueClientId("metrics");
+        var durations = new ConcurrentQueue<(string Instrument, double Seconds, Dictionary<string, object?> Tags)>();
+        var counters = new ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SwitchboardTelemetry.MeterName && instrument.Name.StartsWith("messaging.", StringComparison.Ordinal)
+                && instrument.Meter.Tags?.Any(t => t.Key == "switchboard.client_id" && (string?)t.Value == clientId) == true)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => durations.Enqueue((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var key = instrument.Name + (tags.ToArray().Any(t => t.Key == "error.type") ? "/failed" : string.Empty);
+            counters[key] = value;
+        });
+        listener.Start();
+
+        await using var client = await TestClients.ConnectAsync(broker, Transport.Tcp, clientId);
+        var topic = RawMqttClient.UniqueTopic("metered");
+        var collector = new MessageCollector();
+        await using var sub = await client.SubscribeAsync(topic, collector.Handler);
+        for (var i = 0; i < 3; i++)
+        {
+            await client.PublishAsync(topic, "x", Qos.AtLeastOnce);
+        }
+
+        await collector.WaitForAsync(3);
+        await Eventually.WaitAsync(() => durations.Count(d => d.Instrument == "messaging.process.duration") == 3, "three handler runs were timed");
+        listener.RecordObservableInstruments();
+
+        var publishes = durations.Where(d => d.Instrument == "messaging.client.operation.duration").ToList();
+        Assert.Equal(3, publishes.Count);
+        Assert.All(publishes, d =>
+        {
+            Assert.InRange(d.Seconds, 0, 10);
+            Assert.Equal("mqtt", d.Tags["messaging.system"]);
+            Assert.Equal("publish", d.Tags["messaging.operation.name"]);
+            Assert.Equal("send", d.Tags["messaging.operation.type"]);
+            Assert.Equal(broker.Port, d.Tags["server.port"]);
+            Assert.False(d.Tags.ContainsKey("error.type"));
+        });
+        Assert.All(durations.Where(d => d.Instrument == "messaging.process.duration"), d => Assert.Equal("process", d.Tags["messaging.operation.name"]));
+        Assert.Equal(3, counters["messaging.client.sent.messages"]);
+        Assert.Equal(0, counters["messaging.client.sent.messages/failed"]);
+        Assert.Equal(3, counters["messaging.client.consumed.messages"]);
     }
 
     private static string? Tag(Activity activity, string name) => activity.GetTagItem(name) as string;

@@ -17,7 +17,7 @@ public sealed class PostTracingCostTests
             QueueCapacity = 10_000,
             EnableHealth = false,
         });
-        Assert.False(ClientTracing.Source.HasListeners());
+        Assert.False(ClientTelemetry.Source.HasListeners());
         Assert.Null(System.Diagnostics.Activity.Current);
         var payload = new byte[64];
 
@@ -42,11 +42,11 @@ public sealed class PostTracingCostTests
     [Fact]
     public void A_message_without_a_span_or_context_gets_no_user_properties()
     {
-        var tracing = new ClientTracing("c", "127.0.0.1", 1883);
+        var tracing = new ClientTelemetry("c", "127.0.0.1", 1883);
         var message = tracing.OnPublish(new OutgoingMessage("a/b", new byte[1], Qos.AtLeastOnce, retain: false, awaited: false));
         Assert.Null(message.UserProperties);
-        Assert.Null(message.Activity);
-        message.EndTrace(new InvalidOperationException("ignored without a span"));
+        Assert.Null(message.Telemetry);
+        message.EndTelemetry(new InvalidOperationException("ignored without a span"));
     }
 
     private static long Allocated(Action allocate)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 
 namespace Switchboard;
@@ -8,25 +9,47 @@ namespace Switchboard;
 /// (producer; its context is the message's creation context, sent as W3C <c>traceparent</c>/<c>tracestate</c> MQTT 5
 /// user properties), <c>process {topic}</c> (consumer, around the handlers; child of the sender's context and linked to
 /// it), <c>request {topic}</c> (client, around <c>RequestAsync</c>) and <c>receive {inbox}</c> (consumer, the wait for
-/// the reply; linked to the reply's context). While nobody listens a publish costs one
-/// <see cref="ActivitySource.HasListeners"/> check and one read of <see cref="Activity.Current"/>.
+/// the reply; linked to the reply's context). Also the two duration histograms of the messaging metrics conventions,
+/// <c>messaging.client.operation.duration</c> (publish: accepted → written at QoS 0, acknowledged at QoS ≥ 1) and
+/// <c>messaging.process.duration</c> (the handlers of one message). While nobody listens a publish costs one
+/// <see cref="ActivitySource.HasListeners"/> check, one <see cref="Instrument.Enabled"/> check and one read of
+/// <see cref="Activity.Current"/>, and allocates nothing.
 /// </summary>
-internal sealed class ClientTracing
+internal sealed class ClientTelemetry
 {
+    // The boundaries the conventions give for both duration histograms, in seconds.
+    private static readonly InstrumentAdvice<double> DurationAdvice = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    };
+
     public const string TraceParent = "traceparent";
     public const string TraceState = "tracestate";
 
-    public static readonly ActivitySource Source = new(SwitchboardTelemetry.ActivitySourceName, typeof(ClientTracing).Assembly.GetName().Version?.ToString(3));
+    public static readonly ActivitySource Source = new(SwitchboardTelemetry.ActivitySourceName, typeof(ClientTelemetry).Assembly.GetName().Version?.ToString(3));
 
     private readonly string _clientId;
     private readonly string _serverAddress;
     private readonly int _serverPort;
+    private readonly object _boxedPort;
+    private readonly TimeProvider _time;
+    private Histogram<double>? _operationDuration;
+    private Histogram<double>? _processDuration;
 
-    public ClientTracing(string clientId, string serverAddress, int serverPort)
+    public ClientTelemetry(string clientId, string serverAddress, int serverPort, TimeProvider? time = null)
     {
         _clientId = clientId;
         _serverAddress = serverAddress;
         _serverPort = serverPort;
+        _boxedPort = serverPort;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Creates the duration histograms on the client's meter; once, before the client sends or receives.</summary>
+    public void AttachMeter(Meter meter)
+    {
+        _operationDuration = meter.CreateHistogram("messaging.client.operation.duration", "s", "Duration of a publish, from its acceptance until it is written (QoS 0) or acknowledged (QoS ≥ 1)", tags: null, DurationAdvice);
+        _processDuration = meter.CreateHistogram("messaging.process.duration", "s", "Duration of the handlers of one received message", tags: null, DurationAdvice);
     }
 
     /// <summary>
@@ -36,6 +59,12 @@ internal sealed class ClientTracing
     public OutgoingMessage OnPublish(OutgoingMessage message, string? conversationId = null)
     {
         var activity = Source.HasListeners() ? StartPublish(message, conversationId) : null;
+        var timed = _operationDuration is { Enabled: true };
+        if (activity is not null || timed)
+        {
+            message.Telemetry = new PublishTelemetry(this, activity, timed ? _time.GetTimestamp() : null);
+        }
+
         if ((activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C } context)
         {
             message.UserProperties = Inject(context);
@@ -64,7 +93,6 @@ internal sealed class ClientTracing
             activity.SetTag("messaging.message.conversation_id", conversationId);
         }
 
-        message.Activity = activity;
         return activity;
     }
 
@@ -160,9 +188,20 @@ internal sealed class ClientTracing
         activity.SetTag("error.type", errorType);
     }
 
-    /// <summary>Ends a publish span on whatever thread the message ended on, leaving that thread's current activity as it was.</summary>
-    public static void EndPublish(Activity activity, string? errorType, string? description)
+    /// <summary>Ends a publish on whatever thread the message ended on: records its duration, and stops its span
+    /// leaving that thread's current activity as it was.</summary>
+    public void EndPublish(PublishTelemetry telemetry, string? errorType, string? description)
     {
+        if (telemetry.Started is { } started && _operationDuration is { } histogram)
+        {
+            histogram.Record(_time.GetElapsedTime(started).TotalSeconds, MetricTags("publish", "send", errorType));
+        }
+
+        if (telemetry.Activity is not { } activity)
+        {
+            return;
+        }
+
         if (errorType is not null)
         {
             Failed(activity, errorType, description);
@@ -174,6 +213,37 @@ internal sealed class ClientTracing
         {
             Activity.Current = ambient;
         }
+    }
+
+    /// <summary>The start of a message's handlers for <c>messaging.process.duration</c>; null when nobody listens to it.</summary>
+    public long? StartProcessTiming() => _processDuration is { Enabled: true } ? _time.GetTimestamp() : null;
+
+    /// <summary>Records the duration of a message's handlers (<paramref name="failure"/>: the last one that threw).</summary>
+    public void EndProcessTiming(long? started, Exception? failure)
+    {
+        if (started is { } start && _processDuration is { } histogram)
+        {
+            histogram.Record(_time.GetElapsedTime(start).TotalSeconds, MetricTags("process", "process", failure?.GetType().FullName));
+        }
+    }
+
+    // The destination is left out: topics are not known to be of low cardinality, as the conventions require of metrics.
+    private TagList MetricTags(string operationName, string operationType, string? errorType)
+    {
+        var tags = new TagList
+        {
+            { "messaging.system", "mqtt" },
+            { "messaging.operation.name", operationName },
+            { "messaging.operation.type", operationType },
+            { "server.address", _serverAddress },
+            { "server.port", _boxedPort },
+        };
+        if (errorType is not null)
+        {
+            tags.Add("error.type", errorType);
+        }
+
+        return tags;
     }
 
     /// <summary>Reads the W3C trace context from MQTT 5 user properties (names matched case-insensitively, first wins).</summary>
