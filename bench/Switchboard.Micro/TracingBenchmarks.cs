@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 
 namespace Switchboard.Micro;
@@ -23,6 +24,7 @@ public class TracingBenchmarks
     private readonly byte[] _payload = new byte[64];
     private readonly ArrayBufferWriter<byte> _header = new(256);
     private readonly ClientTelemetry _telemetry = new("bench-client", "127.0.0.1", 1883);
+    private readonly Meter _meter = new("Switchboard.Micro.Tracing");
     private ActivityListener? _listener;
     private MqttMessage _received = null!;
 
@@ -32,6 +34,8 @@ public class TracingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        // As in a client: the duration histograms exist (nobody listens to them here).
+        _telemetry.AttachMeter(_meter);
         if (Listener != Listening.Nobody)
         {
             var result = Listener == Listening.Recorded ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None;
@@ -50,7 +54,11 @@ public class TracingBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _listener?.Dispose();
+    public void Cleanup()
+    {
+        _listener?.Dispose();
+        _meter.Dispose();
+    }
 
     /// <summary>The untraced baseline: the queue entry and its MQTT 5 header.</summary>
     [Benchmark(Baseline = true)]

@@ -104,7 +104,10 @@ internal sealed class ClientTelemetry
         {
             // One message, pushed to its handler: the sender's context is the parent (so a request and its reply are
             // one trace) and, as the conventions ask of process spans, also a link.
-            activity = Source.StartActivity(ActivityKind.Consumer, creation, tags: null, links: [new ActivityLink(creation)], name: "process");
+            activity = Source.StartActivity(ActivityKind.Consumer, creation, name: "process");
+
+            // Added once the span exists, so that a listener that samples the message out costs no link array.
+            activity?.AddLink(new ActivityLink(creation));
         }
         else
         {
