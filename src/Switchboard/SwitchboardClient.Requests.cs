@@ -39,13 +39,13 @@ public sealed partial class SwitchboardClient
             {
                 reply = await pending.Task.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
             }
-            catch (TimeoutException)
-            {
-                throw new TimeoutException($"No reply to the '{type}' request on '{topic}' arrived on '{inbox}' within {wait.TotalSeconds:0.###} s (correlation id {correlationId}).");
-            }
             catch (Exception ex) when (receive is not null && Failed(receive, ex))
             {
                 throw;
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"No reply to the '{type}' request on '{topic}' arrived on '{inbox}' within {wait.TotalSeconds:0.###} s (correlation id {correlationId}).");
             }
 
             var decoded = TryDecode(reply, replyTypeInfo, out var envelope);

@@ -90,6 +90,32 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task A_request_nobody_answers_ends_its_request_and_receive_spans_failed()
+    {
+        var spans = new List<Activity>();
+        using var tracer = Sdk.CreateTracerProviderBuilder()
+            .AddSource(SwitchboardTelemetry.ActivitySourceName)
+            .AddInMemoryExporter(spans)
+            .Build();
+        await using var broker = await TestBrokers.StartAsync(TestBrokers.Mosquitto);
+        await using var requester = await TestClients.ConnectAsync(broker, Transport.Tcp);
+        var topic = RawMqttClient.UniqueTopic("nobody");
+
+        await Assert.ThrowsAsync<TimeoutException>(() => requester.RequestAsync<Question, Answer>(topic, "q", new Question("?"), TimeSpan.FromMilliseconds(300)));
+
+        var all = await WaitForSpansAsync(spans, s => s.Count(a => Tag(a, "messaging.client.id") == requester.ClientId) >= 3);
+        var request = Assert.Single(all, a => a.DisplayName == $"request {topic}");
+        var receive = Assert.Single(all, a => a.DisplayName == $"receive switchboard/replies/{requester.ClientId}");
+        var publish = Assert.Single(all, a => a.DisplayName == $"publish {topic}");
+        Assert.All(new[] { request, receive }, a =>
+        {
+            Assert.Equal(ActivityStatusCode.Error, a.Status);
+            Assert.Equal(typeof(TimeoutException).FullName, Tag(a, "error.type"));
+        });
+        Assert.Equal(ActivityStatusCode.Unset, publish.Status);
+    }
+
+    [Fact]
     public async Task On_311_the_payload_is_unchanged_no_user_properties_are_sent_and_the_spans_stay_local()
     {
         var spans = new List<Activity>();
