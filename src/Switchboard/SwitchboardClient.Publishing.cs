@@ -22,7 +22,7 @@ public sealed partial class SwitchboardClient
         OutgoingMessage message;
         try
         {
-            message = Validate(topic, qos, awaited: true, payload, retain);
+            message = _telemetry.OnPublish(Validate(topic, qos, awaited: true, payload, retain));
         }
         catch (Exception ex)
         {
@@ -53,7 +53,7 @@ public sealed partial class SwitchboardClient
     /// <param name="qos">Quality of service.</param>
     /// <param name="retain">Ask the broker to keep it as the topic's retained message.</param>
     public bool Post(string topic, ReadOnlyMemory<byte> payload, Qos qos = Qos.AtMostOnce, bool retain = false) =>
-        TryPost(Validate(topic, qos, awaited: false, payload, retain));
+        TryPost(_telemetry.OnPublish(Validate(topic, qos, awaited: false, payload, retain)));
 
     /// <summary>Queues a UTF-8 string; see <see cref="Post(string, ReadOnlyMemory{byte}, Qos, bool)"/>.</summary>
     public bool Post(string topic, string payload, Qos qos = Qos.AtMostOnce, bool retain = false) =>
@@ -73,7 +73,7 @@ public sealed partial class SwitchboardClient
         OutgoingMessage message;
         try
         {
-            message = CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId, qos, retain, awaited: true, responseTopic: null);
+            message = _telemetry.OnPublish(CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId, qos, retain, awaited: true, responseTopic: null), correlationId);
         }
         catch (Exception ex)
         {
@@ -91,7 +91,7 @@ public sealed partial class SwitchboardClient
     /// is written straight into the payload, so the call allocates only the payload and its queue entry.
     /// </summary>
     public bool PostEvent<T>(string topic, string type, T data, JsonTypeInfo<T> typeInfo, Qos qos = Qos.AtLeastOnce, bool retain = false) =>
-        TryPost(CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId: null, qos, retain, awaited: false, responseTopic: null));
+        TryPost(_telemetry.OnPublish(CreateEnvelopeMessage(topic, type, data, typeInfo, correlationId: null, qos, retain, awaited: false, responseTopic: null)));
 
     /// <summary>As <see cref="PostEvent{T}(string, string, T, JsonTypeInfo{T}, Qos, bool)"/>, with the serializer
     /// options' metadata for <typeparamref name="T"/>.</summary>
@@ -155,7 +155,26 @@ public sealed partial class SwitchboardClient
         }
     }
 
-    internal async ValueTask AcceptAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    /// <summary>Queues a message, waiting for room under <see cref="OverflowPolicy.Wait"/>; failures (shut down,
+    /// faulted, dropped, cancelled) come back in the returned task, never thrown from the call.</summary>
+    internal ValueTask AcceptAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+        message.Telemetry is null ? EnqueueOrThrowAsync(message, cancellationToken) : AcceptTracedAsync(message, cancellationToken);
+
+    private async ValueTask AcceptTracedAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnqueueOrThrowAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not accepted: the publish span ends here, failed.
+            message.EndTelemetry(ex);
+            throw;
+        }
+    }
+
+    private async ValueTask EnqueueOrThrowAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         ThrowIfShutDown();
         if (_supervisor.Fault is { } fault)
@@ -230,7 +249,8 @@ public sealed partial class SwitchboardClient
             try
             {
                 var beat = new Heartbeat(true, "heartbeat", UnixNow());
-                Post(_settings.HeartbeatTopic, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(beat, SwitchboardJsonContext.Default.Heartbeat), Qos.AtMostOnce);
+                // The client's own housekeeping is not traced (no span every interval).
+                TryPost(Validate(_settings.HeartbeatTopic, Qos.AtMostOnce, awaited: false, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(beat, SwitchboardJsonContext.Default.Heartbeat), retain: false));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -242,9 +262,10 @@ public sealed partial class SwitchboardClient
     /// <summary>Queues without waiting; the shared body of <c>Post</c> and <c>PostEvent</c>.</summary>
     private bool TryPost(OutgoingMessage message)
     {
-        if (_supervisor.Fault is not null)
+        if (_supervisor.Fault is { } fault)
         {
             Interlocked.Increment(ref _counters.PublishErrors);
+            message.EndTelemetry(fault);
             return false;
         }
 
@@ -257,6 +278,7 @@ public sealed partial class SwitchboardClient
         {
             // Faulted or shut down: a caller that cannot wait is told by the result, not by an exception.
             Interlocked.Increment(ref _counters.PublishErrors);
+            message.EndTelemetry(ex);
             return false;
         }
 
@@ -264,6 +286,7 @@ public sealed partial class SwitchboardClient
         {
             Interlocked.Increment(ref _counters.Dropped);
             Log.MessageDropped(_logger, _queue.Capacity, message.Topic, _queue.Policy);
+            message.EndTelemetry(typeof(MessageDroppedException).FullName, "Refused by the overflow policy.");
         }
 
         return accepted;

@@ -26,30 +26,55 @@ public sealed partial class SwitchboardClient
 
         var correlationId = EnvelopeIds.New();
         var pending = _requests.Register(correlationId);
+
+        // The request span is current from here on: the request's publish span and the reply's receive span are its children.
+        using var activity = _telemetry.StartRequest(topic, correlationId);
         try
         {
-            var message = CreateEnvelopeMessage(topic, type, data, requestTypeInfo, correlationId, Qos.AtLeastOnce, retain: false, awaited: false, responseTopic: inbox);
+            var message = _telemetry.OnPublish(CreateEnvelopeMessage(topic, type, data, requestTypeInfo, correlationId, Qos.AtLeastOnce, retain: false, awaited: false, responseTopic: inbox), correlationId);
             await AcceptAsync(message, cancellationToken).ConfigureAwait(false);
+            using var receive = _telemetry.StartReceive(inbox, correlationId);
             MqttMessage reply;
             try
             {
                 reply = await pending.Task.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (receive is not null && Failed(receive, ex))
+            {
+                throw;
             }
             catch (TimeoutException)
             {
                 throw new TimeoutException($"No reply to the '{type}' request on '{topic}' arrived on '{inbox}' within {wait.TotalSeconds:0.###} s (correlation id {correlationId}).");
             }
 
-            if (!TryDecode(reply, replyTypeInfo, out var envelope))
+            var decoded = TryDecode(reply, replyTypeInfo, out var envelope);
+            if (receive is not null)
+            {
+                ClientTelemetry.Received(receive, reply, decoded ? envelope.Id : null);
+            }
+
+            if (!decoded)
             {
                 throw new SwitchboardException($"The reply to the '{type}' request on '{topic}' is not a valid envelope of {typeof(TReply).Name}; see the log for why.");
             }
 
             return envelope;
         }
+        catch (Exception ex) when (activity is not null && Failed(activity, ex))
+        {
+            throw;
+        }
         finally
         {
             _requests.Unregister(correlationId);
+        }
+
+        // An exception filter that marks the span and lets the exception go on unchanged.
+        static bool Failed(System.Diagnostics.Activity span, Exception error)
+        {
+            ClientTelemetry.Failed(span, error);
+            return false;
         }
     }
 
@@ -94,7 +119,7 @@ public sealed partial class SwitchboardClient
                 ContentType = reply.ContentType,
                 CorrelationData = message.CorrelationData,
             };
-            await AcceptAsync(echoed, ct).ConfigureAwait(false);
+            await AcceptAsync(_telemetry.OnPublish(echoed, request.Id), ct).ConfigureAwait(false);
         }, requestTypeInfo, qos, cancellationToken);
     }
 

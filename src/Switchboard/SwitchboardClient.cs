@@ -27,6 +27,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     private readonly DurableOutbox? _outbox;
     private readonly PendingRequests _requests = new();
     private readonly SwitchboardMetrics _metrics;
+    private readonly ClientTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Channel<ConnectionStateChangedEventArgs> _stateEvents = Channel.CreateUnbounded<ConnectionStateChangedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pumpTask;
@@ -56,10 +57,12 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             _queue.Restore(_outbox.Recovered);
         }
 
+        _telemetry = new ClientTelemetry(_settings.ClientId, _settings.Endpoint.Host, _settings.Endpoint.Port, _time);
         _dedupe = o.DedupeTtl > TimeSpan.Zero ? new DedupeCache(o.DedupeTtl, o.DedupeMaxEntries, _time) : null;
         _dispatcher = new IncomingDispatcher(o.IncomingQueueCapacity, _table, _dedupe, _counters, _logger, withholdAckOnFailure: _settings.PersistentSession, _stopping.Token, _time, o.MaxRedeliveries)
         {
             Poisoned = OnPoisoned,
+            Telemetry = _telemetry,
             WindowStalled = (session, withheld) => session.MarkLost(ExceptionFactory.WindowStalled(session.Endpoint, withheld)),
         };
         _session = new SessionState(o.MaxInflight);
@@ -80,7 +83,8 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             _pump.Acknowledged = _outbox.Remove;
         }
 
-        _metrics = new SwitchboardMetrics(meterFactory, _settings.ClientId, _counters, () => _queue.Count, () => _dispatcher.Count, () => _supervisor.State);
+        _metrics = new SwitchboardMetrics(meterFactory, _settings.ClientId, _counters, () => _queue.Count, () => _dispatcher.Count, () => _supervisor.State, _settings.Endpoint.Host, _settings.Endpoint.Port);
+        _telemetry.AttachMeter(_metrics.Meter);
         _pumpTask = Task.Run(() => _pump.RunAsync(_stopping.Token));
         _eventsTask = Task.Run(RaiseStateEventsAsync);
     }

@@ -8,14 +8,25 @@ namespace Switchboard;
 /// </summary>
 internal sealed class SwitchboardMetrics : IDisposable
 {
-    public const string MeterName = "Switchboard";
+    public const string MeterName = SwitchboardTelemetry.MeterName;
 
     private readonly Meter _meter;
 
-    public SwitchboardMetrics(IMeterFactory? factory, string clientId, ClientCounters counters, Func<int> queued, Func<int> incomingQueued, Func<ConnectionState> state)
+    public SwitchboardMetrics(IMeterFactory? factory, string clientId, ClientCounters counters, Func<int> queued, Func<int> incomingQueued, Func<ConnectionState> state, string serverAddress, int serverPort)
     {
         var tags = new[] { new KeyValuePair<string, object?>("switchboard.client_id", clientId) };
         _meter = factory?.Create(new MeterOptions(MeterName) { Tags = tags }) ?? new Meter(MeterName, null, tags);
+
+        // OpenTelemetry's messaging metrics, over the same counters (the switchboard.* names below stay as they were).
+        KeyValuePair<string, object?>[] sent = [new("messaging.system", "mqtt"), new("messaging.operation.name", "publish"), new("server.address", serverAddress), new("server.port", serverPort)];
+        KeyValuePair<string, object?>[] failed = [.. sent, new("error.type", "_OTHER")];
+        KeyValuePair<string, object?>[] consumed = [new("messaging.system", "mqtt"), new("messaging.operation.name", "process"), new("server.address", serverAddress), new("server.port", serverPort)];
+        _meter.CreateObservableCounter(
+            "messaging.client.sent.messages",
+            () => new[] { new Measurement<long>(Volatile.Read(ref counters.Published), sent), new Measurement<long>(Volatile.Read(ref counters.PublishErrors), failed) },
+            "{message}",
+            "Messages sent to the broker (written at QoS 0, acknowledged at QoS ≥ 1), and with error.type those that failed");
+        _meter.CreateObservableCounter("messaging.client.consumed.messages", () => new Measurement<long>(Volatile.Read(ref counters.Received), consumed), "{message}", "Messages delivered to the client");
         _meter.CreateObservableCounter("switchboard.messages.published", () => Volatile.Read(ref counters.Published), "{message}", "Messages acknowledged by (QoS ≥ 1) or written to (QoS 0) the broker");
         _meter.CreateObservableCounter("switchboard.messages.received", () => Volatile.Read(ref counters.Received), "{message}", "Messages received");
         _meter.CreateObservableCounter("switchboard.messages.dropped", () => Volatile.Read(ref counters.Dropped), "{message}", "Messages dropped by the overflow policy");
@@ -32,6 +43,9 @@ internal sealed class SwitchboardMetrics : IDisposable
         _meter.CreateObservableGauge("switchboard.incoming.length", incomingQueued, "{message}", "Messages waiting for their handlers");
         _meter.CreateObservableGauge("switchboard.connected", () => state() == ConnectionState.Connected ? 1 : 0, null, "1 while connected");
     }
+
+    /// <summary>The meter, for the instruments recorded on the hot paths (<see cref="ClientTelemetry"/>).</summary>
+    public Meter Meter => _meter;
 
     public void Dispose() => _meter.Dispose();
 }

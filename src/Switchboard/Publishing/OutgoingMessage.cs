@@ -35,6 +35,9 @@ internal sealed class OutgoingMessage
 
     public string? ContentType { get; init; }
 
+    /// <summary>MQTT 5 user properties, in order (left out on 3.1.1); the W3C trace context travels here.</summary>
+    public KeyValuePair<string, string>[]? UserProperties { get; set; }
+
     /// <summary>Acceptance order; unacknowledged messages are resent in this order after a reconnect.</summary>
     public long Sequence { get; set; }
 
@@ -59,9 +62,39 @@ internal sealed class OutgoingMessage
 
     public TaskCompletionSource<string>? Completion { get; }
 
+    /// <summary>The publish span and the start of the publish duration metric, while someone listens to either; ended
+    /// once, with the message (<see cref="EndTelemetry(Exception?)"/>). Null (nothing allocated) while nobody listens.</summary>
+    public PublishTelemetry? Telemetry
+    {
+        get => Volatile.Read(ref _telemetry);
+        set => _telemetry = value;
+    }
+
+    private PublishTelemetry? _telemetry;
+
+    /// <summary>Ends the publish span and records the duration, if either is there: the message was written (QoS 0),
+    /// acknowledged, or failed with <paramref name="error"/>.</summary>
+    public void EndTelemetry(Exception? error)
+    {
+        if (_telemetry is not null)
+        {
+            EndTelemetry(error?.GetType().FullName, error?.Message);
+        }
+    }
+
+    /// <summary>As <see cref="EndTelemetry(Exception?)"/>, failed with <paramref name="errorType"/> when that is given.</summary>
+    public void EndTelemetry(string? errorType, string? description)
+    {
+        if (_telemetry is not null && Interlocked.Exchange(ref _telemetry, null) is { } telemetry)
+        {
+            telemetry.End(errorType, description);
+        }
+    }
+
     /// <summary>Completes the caller's task; its continuation never runs on this thread.</summary>
     public void Succeed()
     {
+        EndTelemetry(error: null);
         if (Qos == Qos.AtMostOnce || Completion is null)
         {
             Completion?.TrySetResult(EnvelopeId ?? string.Empty);
@@ -74,6 +107,7 @@ internal sealed class OutgoingMessage
     /// <summary>Fails the caller's task; its continuation never runs on this thread.</summary>
     public void Fail(Exception error)
     {
+        EndTelemetry(error);
         if (Qos == Qos.AtMostOnce || Completion is null)
         {
             Completion?.TrySetException(error);

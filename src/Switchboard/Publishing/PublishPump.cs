@@ -431,6 +431,9 @@ internal sealed class PublishPump : IPublishAcknowledgements
                 Record(message, error);
             }
 
+            // A posted message has no completion to carry it to Succeed/Fail: its span ends here.
+            message.EndTelemetry(error);
+
             if (batch is not null)
             {
                 batch.Add(message, error);

@@ -73,6 +73,9 @@ internal sealed class IncomingDispatcher
 
     public int Count => _channel.Reader.Count;
 
+    /// <summary>Spans around the handlers (<c>process {topic}</c>), when someone listens.</summary>
+    public ClientTelemetry? Telemetry { get; init; }
+
     /// <summary>A message whose handler kept failing, acknowledged as poison: (message, attempts, last error).</summary>
     public Action<MqttMessage, int, Exception>? Poisoned { get; set; }
 
@@ -250,6 +253,9 @@ internal sealed class IncomingDispatcher
             dedupeKey = key;
         }
 
+        // The handlers run inside the process span (their own spans and publishes are its children).
+        using var activity = Telemetry is not null && ClientTelemetry.Source.HasListeners() ? Telemetry.StartProcess(message) : null;
+        var timing = Telemetry?.StartProcessTiming();
         Exception? failure = null;
         _matches.Clear();
         _table.Match(message, _matches);
@@ -294,12 +300,18 @@ internal sealed class IncomingDispatcher
                 catch (Exception ex)
                 {
                     failure = ex;
+                    if (activity is not null)
+                    {
+                        ClientTelemetry.Failed(activity, ex);
+                    }
+
                     Interlocked.Increment(ref _counters.HandlerErrors);
                     Log.HandlerFailed(_logger, entry.Filter, message.Topic, ex);
                 }
             }
         }
 
+        Telemetry?.EndProcessTiming(timing, failure);
         if (failure is not null && _withholdAckOnFailure && message.Qos != Qos.AtMostOnce && _maxRedeliveries > 0)
         {
             return !Withhold(incoming, failure, dedupeKey);

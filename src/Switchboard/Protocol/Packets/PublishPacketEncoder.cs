@@ -15,6 +15,7 @@ internal static class PublishPacketEncoder
     private const byte ResponseTopicProperty = 0x08;
     private const byte CorrelationDataProperty = 0x09;
     private const byte TopicAliasProperty = 0x23;
+    private const byte UserPropertyProperty = MqttPropertyIds.UserProperty;
     private const int MaxStringBytes = ushort.MaxValue;
 
     /// <summary>Writes everything of the PUBLISH before its payload into <paramref name="header"/> (cleared first).</summary>
@@ -41,10 +42,13 @@ internal static class PublishPacketEncoder
             throw new ArgumentException($"The correlation data of the message to '{message.Topic}' is {correlationBytes} bytes; MQTT allows at most {MaxStringBytes}.");
         }
 
+        var userProperties = v5 ? message.UserProperties : null;
+        var userPropertiesBytes = userProperties is null ? 0 : UserPropertiesSize(userProperties);
         var propertiesLength = (withAlias ? 3 : 0)
             + (contentTypeBytes >= 0 ? 3 + contentTypeBytes : 0)
             + (responseTopicBytes >= 0 ? 3 + responseTopicBytes : 0)
-            + (correlationBytes >= 0 ? 3 + correlationBytes : 0);
+            + (correlationBytes >= 0 ? 3 + correlationBytes : 0)
+            + userPropertiesBytes;
         var withId = message.Qos != Qos.AtMostOnce;
         var variableHeader = 2 + topicBytes + (withId ? 2 : 0) + (v5 ? MqttFraming.VariableIntSize(propertiesLength) + propertiesLength : 0);
         var remaining = (long)variableHeader + message.Payload.Length;
@@ -104,9 +108,31 @@ internal static class PublishPacketEncoder
                 message.CorrelationData.Span.CopyTo(span[(at + 2)..]);
                 at += 2 + correlationBytes;
             }
+
+            if (userProperties is not null)
+            {
+                foreach (var (name, value) in userProperties)
+                {
+                    span[at++] = UserPropertyProperty;
+                    at += WriteString(span[at..], name, Encoding.UTF8.GetByteCount(name));
+                    at += WriteString(span[at..], value, Encoding.UTF8.GetByteCount(value));
+                }
+            }
         }
 
         header.Advance(at);
+    }
+
+    // Each pair: the identifier byte and two length-prefixed UTF-8 strings.
+    private static int UserPropertiesSize(KeyValuePair<string, string>[] properties)
+    {
+        var bytes = 0;
+        foreach (var (name, value) in properties)
+        {
+            bytes += 1 + 2 + StringSize(name, "user property name") + 2 + StringSize(value, "user property value");
+        }
+
+        return bytes;
     }
 
     private static int StringSize(string value, string what)

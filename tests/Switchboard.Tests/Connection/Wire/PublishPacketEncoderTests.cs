@@ -51,7 +51,15 @@ public sealed class PublishPacketEncoderTests
             Assert.Null(received.CorrelationData);
         }
 
-        Assert.Null(received.UserProperties);
+        if (protocol == MqttProtocol.V500 && sent.UserProperties is { Length: > 0 } properties)
+        {
+            Assert.Equal(properties.Select(p => (p.Key, p.Value)), received.UserProperties.Select(p => (p.Name, p.ReadValueAsString())));
+        }
+        else
+        {
+            Assert.Null(received.UserProperties);
+        }
+
         Assert.Equal(0, received.TopicAlias);
     }
 
@@ -118,6 +126,28 @@ public sealed class PublishPacketEncoderTests
         RoundTrip(new OutgoingMessage("t", ReadOnlyMemory<byte>.Empty, Qos.AtLeastOnce, true, false), 0x8000, protocol);
         RoundTrip(new OutgoingMessage("küche/licht/ℹ", Payload(17), Qos.AtLeastOnce, false, false), 0x8042, protocol);
         RoundTrip(new OutgoingMessage("emoji/😀/𝄞", ReadOnlyMemory<byte>.Empty, Qos.AtMostOnce, false, false) { ContentType = "ℹ" }, 0, protocol);
+    }
+
+    [Theory]
+    [InlineData(MqttProtocol.V500)]
+    [InlineData(MqttProtocol.V311)]
+    public void User_properties_are_written_in_order_on_mqtt5_and_left_out_on_311(MqttProtocol protocol)
+    {
+        KeyValuePair<string, string>[] trace =
+        [
+            new("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+            new("tracestate", "congo=t61rcWkgMzE,ß=ℹ"),
+            new("traceparent", string.Empty),
+        ];
+        RoundTrip(new OutgoingMessage("rpc/request", Payload(40), Qos.AtLeastOnce, false, false) { ContentType = "application/json", ResponseTopic = "r/1", CorrelationData = new byte[] { 1, 2 }, UserProperties = trace }, 0x1234, protocol);
+        RoundTrip(new OutgoingMessage("t", Payload(3), Qos.AtMostOnce, false, false) { UserProperties = [new(string.Empty, "v")] }, 0, protocol);
+    }
+
+    [Fact]
+    public void A_user_property_too_long_for_mqtt_is_refused()
+    {
+        var sent = new OutgoingMessage("t", Payload(3), Qos.AtMostOnce, false, false) { UserProperties = [new("k", new string('x', 70_000))] };
+        Assert.Throws<ArgumentException>(() => Encode(sent, 0, MqttProtocol.V500));
     }
 
     [Fact]
