@@ -14,7 +14,8 @@ public sealed partial class HomeAssistantRegistry
         List<string> filters;
         lock (_gate)
         {
-            filters = [.. _router.All().Select(s => s.Filter).Where(f => TopicRules.Matches(f, message.Topic))];
+            // The exact filter first (cheap, and what nearly every state topic is), then any wildcard ones.
+            filters = [.. _router.All().Select(s => s.Filter).Where(f => f == message.Topic || (f.AsSpan().IndexOfAny('+', '#') >= 0 && TopicRules.Matches(f, message.Topic)))];
         }
 
         foreach (var filter in filters)
@@ -74,12 +75,19 @@ public sealed partial class HomeAssistantRegistry
 
                 slot.Remember(message.Topic, message.Payload);
                 var logged = new DebugMessage(message.Topic, payload, message.Qos, message.Retain, _time.GetUtcNow());
-                foreach (var entity in slot.Listeners.Select(l => l.Entity).Distinct())
+                // A snapshot: processing may bind or unbind listeners. An entity listening twice on one filter (state
+                // and attributes on the same topic, as Zigbee2MQTT configures it) logs the message once.
+                var listeners = slot.Listeners.ToArray();
+                for (var i = 0; i < listeners.Length; i++)
                 {
-                    entity.Debug.Received(filter, logged);
+                    var entity = listeners[i].Entity;
+                    if (Array.FindIndex(listeners, 0, i, l => ReferenceEquals(l.Entity, entity)) < 0)
+                    {
+                        entity.Debug.Received(filter, logged);
+                    }
                 }
 
-                foreach (var listener in slot.Listeners.ToList())
+                foreach (var listener in listeners)
                 {
                     Process(listener, message.Topic, payload, message.Payload, message.Retain, deferred);
                 }
@@ -196,11 +204,11 @@ public sealed partial class HomeAssistantRegistry
         return true;
     }
 
-    /// <summary>Makes the broker subscriptions match the router, one filter at a time, off the dispatch loop.</summary>
     /// <summary>Subscriptions in flight at once: a large install discovers thousands of state topics, and one SUBACK
     /// round trip after another would take seconds (5,000 devices: over 10 s against 0.6 s pipelined).</summary>
     private const int MaxSubscribesInFlight = 128;
 
+    /// <summary>Makes the broker subscriptions match the router, off the dispatch loop.</summary>
     private async Task ReconcileLoopAsync(CancellationToken stopping)
     {
         // Filters are independent of each other (a filter's own changes are serialised by its slot's Subscribing

@@ -10,6 +10,10 @@ namespace Switchboard.HomeAssistant;
 /// </summary>
 public sealed record EntityState
 {
+    // Static initialisers run in the order they are written: this one must come before Unknown, or Unknown (and every
+    // state derived from it) would carry null Attributes.
+    internal static IReadOnlyDictionary<string, JsonElement> EmptyAttributes { get; } = new Dictionary<string, JsonElement>();
+
     /// <summary>The state of an entity nothing has been heard from.</summary>
     public static EntityState Unknown { get; } = new();
 
@@ -146,8 +150,11 @@ public sealed record EntityState
     /// <summary>When the state last changed (the registry's clock).</summary>
     public DateTimeOffset? LastChanged { get; init; }
 
-    internal static IReadOnlyDictionary<string, JsonElement> EmptyAttributes { get; } = new Dictionary<string, JsonElement>();
 
     /// <summary>Compares everything except <see cref="LastChanged"/>.</summary>
-    internal bool SameAs(EntityState other) => this with { LastChanged = null } == other with { LastChanged = null };
+    internal bool SameAs(EntityState other) =>
+
+        // A reducer's result is "current with { … }", which keeps LastChanged: compared as is, without the two clones
+        // (this record is large, and every state message of every entity comes through here).
+        LastChanged == other.LastChanged ? this == other : this with { LastChanged = null } == other with { LastChanged = null };
 }

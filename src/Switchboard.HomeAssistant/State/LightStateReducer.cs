@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Switchboard.HomeAssistant.Discovery;
+using Switchboard.HomeAssistant.Templates;
 
 namespace Switchboard.HomeAssistant.State;
 
@@ -133,18 +134,8 @@ internal static class LightStateReducer
 
     private static EntityState? ApplyJson(StateContext context)
     {
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(context.Payload);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return context.Invalid(context.Payload, "a json-schema light needs a JSON object");
-        }
-
-        if (root.ValueKind != JsonValueKind.Object)
+        // Parsed once per message for every entity reading it (the light and its sensors share Zigbee2MQTT's state).
+        if (!TemplateValues.TryParseJson(context.Payload, out var parsed) || parsed is not JsonElement { ValueKind: JsonValueKind.Object } root)
         {
             return context.Invalid(context.Payload, "a json-schema light needs a JSON object");
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Switchboard.HomeAssistant.Templates;
 
 namespace Switchboard.HomeAssistant.State;
 
@@ -43,26 +44,41 @@ internal static class StateReducer
             return null;
         }
 
-        try
-        {
-            using var document = JsonDocument.Parse(value);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return context.Invalid(value, "attributes must be a JSON object");
-            }
-
-            var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                attributes[property.Name] = property.Value.Clone();
-            }
-
-            var next = context.Current with { Attributes = attributes };
-            return context.Definition.Component == HomeAssistantComponents.DeviceTracker ? DeviceTrackerStateReducer.WithLocation(next) : next;
-        }
-        catch (JsonException)
+        if (TemplateValues.TryParseObjectMembers(value) is not { } attributes)
         {
             return context.Invalid(value, "attributes must be a JSON object");
         }
+
+        if (SameMembers(attributes, context.Current.Attributes))
+        {
+            // Zigbee2MQTT repeats the whole device state on every change: attributes that read the same are no change.
+            return context.Current;
+        }
+
+        var next = context.Current with { Attributes = attributes };
+        return context.Definition.Component == HomeAssistantComponents.DeviceTracker ? DeviceTrackerStateReducer.WithLocation(next) : next;
+    }
+
+    private static bool SameMembers(IReadOnlyDictionary<string, JsonElement> next, IReadOnlyDictionary<string, JsonElement> current)
+    {
+        if (ReferenceEquals(next, current))
+        {
+            return true;
+        }
+
+        if (next.Count != current.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in next)
+        {
+            if (!current.TryGetValue(key, out var other) || !JsonElement.DeepEquals(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -25,26 +25,82 @@ internal static class TemplateValues
         _ => Undefined.Instance,
     };
 
+    /// <summary>
+    /// The last text parsed on this thread and what it gave. One message is read by every entity on its topic
+    /// (Zigbee2MQTT: four or more value templates and as many attribute readers on one JSON state), one after another
+    /// on the same thread: parsing it once serves them all. Keyed by reference: the same string object is the same
+    /// payload. What is kept is immutable (a cloned <see cref="JsonElement"/>, a boxed primitive, a read-only dictionary).
+    /// </summary>
+    [ThreadStatic]
+    private static ParsedText? t_lastParsed;
+
     /// <summary>Parses text as JSON; false when it is not JSON (then <c>value_json</c> is undefined).</summary>
     public static bool TryParseJson(string text, out object? value)
     {
-        value = null;
-        var span = text.AsSpan().Trim();
-        if (span.IsEmpty)
+        var parsed = Parse(text);
+        value = parsed.Value;
+        return parsed.IsJson;
+    }
+
+    /// <summary>The members of a JSON object text (an entity's attributes); null when the text is not a JSON object.
+    /// Entities reading the same payload share one dictionary.</summary>
+    public static IReadOnlyDictionary<string, JsonElement>? TryParseObjectMembers(string text)
+    {
+        var parsed = Parse(text);
+        if (parsed.Value is not JsonElement { ValueKind: JsonValueKind.Object } root)
         {
-            return false;
+            return null;
         }
 
-        try
+        if (parsed.Members is null)
         {
-            using var document = JsonDocument.Parse(text);
-            value = FromJson(document.RootElement.Clone());
-            return true;
+            var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var property in root.EnumerateObject())
+            {
+                // The root is a clone that owns its memory: its members need no copy of their own.
+                members[property.Name] = property.Value;
+            }
+
+            parsed.Members = members;
         }
-        catch (JsonException)
+
+        return parsed.Members;
+    }
+
+    private static ParsedText Parse(string text)
+    {
+        if (t_lastParsed is { } last && ReferenceEquals(last.Text, text))
         {
-            return false;
+            return last;
         }
+
+        var parsed = new ParsedText(text);
+        if (!text.AsSpan().Trim().IsEmpty)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                parsed.Value = FromJson(document.RootElement.Clone());
+                parsed.IsJson = true;
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        t_lastParsed = parsed;
+        return parsed;
+    }
+
+    private sealed class ParsedText(string text)
+    {
+        public string Text { get; } = text;
+
+        public bool IsJson { get; set; }
+
+        public object? Value { get; set; }
+
+        public IReadOnlyDictionary<string, JsonElement>? Members { get; set; }
     }
 
     /// <summary>Python truthiness.</summary>

@@ -7,6 +7,30 @@ namespace Switchboard.HomeAssistant.Tests.State;
 public sealed class LiveStateTests
 {
     [Fact]
+    public async Task An_entity_never_heard_from_has_empty_attributes_not_null_and_identical_attributes_are_no_change()
+    {
+        // Regression: EntityState.Unknown was initialised before the empty attributes it points to, so every entity's
+        // Attributes was null until a json_attributes_topic message arrived.
+        Assert.NotNull(EntityState.Unknown.Attributes);
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover("homeassistant/sensor/z/lq/config", """{"stat_t":"z/dev","val_tpl":"{{ value_json.linkquality }}","json_attr_t":"z/dev","uniq_id":"z-lq"}""");
+        var sensor = ha.Entity("z-lq");
+        Assert.Empty(sensor.State.Attributes);
+
+        var changes = ha.Registry.GetStats().StateChanges;
+        ha.Send("z/dev", """{"linkquality":80,"battery":90}""");
+        var first = sensor.State;
+        Assert.Equal(("80", 90), (first.Value, first.Attributes["battery"].GetInt32()));
+
+        // Zigbee2MQTT publishes the whole state again: nothing changed, so the state object and its attributes stay.
+        ha.Send("z/dev", """{"battery":90,"linkquality":80}""");
+        Assert.Same(first, sensor.State);
+        ha.Send("z/dev", """{"linkquality":80,"battery":89}""");
+        Assert.Equal(89, sensor.State.Attributes["battery"].GetInt32());
+        Assert.Equal(changes + 3, ha.Registry.GetStats().StateChanges); // value and attributes of the first, attributes of the third
+    }
+
+    [Fact]
     public async Task Zigbee2mqtt_sensor_values_follow_their_templates_and_a_missing_key_keeps_the_state()
     {
         await using var ha = await OfflineRegistry.StartAsync();
