@@ -68,6 +68,25 @@ public sealed class TasmotaStateAndControlTests
         Assert.Equal("NoDelay;Power1 ON", Assert.Single(light.BuildTurnOn(new LightCommand())).Payload);
         Assert.Equal("NoDelay;Dimmer 1", Assert.Single(light.BuildTurnOn(new LightCommand { Brightness = 1 })).Payload);
         Assert.Equal("NoDelay;Power1 OFF", Assert.Single(light.BuildTurnOff()).Payload);
+
+        // Transitions (Fade2/Speed2) are not mapped: accepted and left out of the Backlog.
+        Assert.Equal("NoDelay;Dimmer 75", Assert.Single(light.BuildTurnOn(new LightCommand { Brightness = 192, Transition = 2 })).Payload);
+    }
+
+    [Fact]
+    public async Task A_tuya_dimmer_is_dimmed_with_Dimmer3()
+    {
+        await using var ha = await OfflineRegistry.StartAsync();
+        ha.Discover(HaDefaultConfigTopic, HaDefaultWith(c =>
+        {
+            c["rl"] = new JsonArray(2);
+            c["lt_st"] = 1;
+            c["ty"] = 1;
+        }));
+        var entity = ha.Entity("00000049A3BC_light_light_0");
+        Assert.Equal("NoDelay;Dimmer3 75", Assert.Single(entity.AsLight().BuildTurnOn(new LightCommand { Brightness = 192 })).Payload);
+        ha.Send("tasmota_49A3BC/stat/RESULT", """{"POWER":"ON","Dimmer":100}""");
+        Assert.Equal(255, entity.State.Brightness);
     }
 
     [Fact]
