@@ -25,8 +25,16 @@ public sealed partial class HomeAssistantRegistry
         if (_options.TasmotaDiscoveryPrefix is { } prefix)
         {
             var filter = prefix + "/#";
-            _tasmotaDiscovery = await Client.SubscribeAsync(filter, OnTasmotaDiscoveryMessage, _options.SubscriptionQos, cancellationToken).ConfigureAwait(false);
-            Log.DiscoveryStarted(_logger, filter);
+            try
+            {
+                _tasmotaDiscovery = await Client.SubscribeAsync(filter, OnTasmotaDiscoveryMessage, _options.SubscriptionQos, cancellationToken).ConfigureAwait(false);
+                Log.DiscoveryStarted(_logger, filter);
+            }
+            catch (SwitchboardException ex)
+            {
+                // The second source is on by default: a broker whose ACL refuses it must not stop Home Assistant discovery.
+                Log.TasmotaSubscribeFailed(_logger, filter, ex);
+            }
         }
     }
 

@@ -1,4 +1,6 @@
+using MQTTnet.Protocol;
 using Switchboard.HomeAssistant.Tests.Support;
+using Switchboard.IntegrationTests.Brokers;
 using Switchboard.IntegrationTests.Support;
 using static Switchboard.HomeAssistant.Tests.Payloads.TasmotaPayloads;
 
@@ -64,5 +66,32 @@ public sealed class TasmotaIntegrationTests
         Assert.True(relay.IsRemoved);
         Assert.Equal(0, registry.GetStats().Rejected);
         Assert.Equal(0, client.GetStats().HandlerErrors);
+    }
+
+    [Fact]
+    public async Task A_broker_that_refuses_the_tasmota_subscription_leaves_home_assistant_discovery_working()
+    {
+        using var budget = TestTimeout.Start(TestTimeout.Long);
+        await using var broker = new EmbeddedBroker(configure: server => server.InterceptingSubscriptionAsync += e =>
+        {
+            if (e.TopicFilter.Topic.StartsWith("tasmota/", StringComparison.Ordinal))
+            {
+                e.ProcessSubscription = false;
+                e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            }
+
+            return Task.CompletedTask;
+        });
+        await broker.StartAsync();
+        await using var device = await RawMqttPeer.ConnectAsync(broker, "tasmota_345678");
+        await device.PublishAsync(PowConfigTopic, PowConfig, retain: true);
+        await device.PublishAsync("homeassistant/switch/plug/config", """{"name":"Plug","command_topic":"plug/set","state_topic":"plug/state"}""", retain: true);
+
+        await using var client = await Clients.ConnectAsync(broker, "registry", health: false);
+        await using var registry = new HomeAssistantRegistry(client);
+        await registry.StartAsync(cancellationToken: budget.Token);
+        await registry.WaitUntilReadyAsync(budget.Token).WithTimeout("the registry to be ready");
+
+        Assert.Equal("switch/plug", Assert.Single(registry.Entities).Id);
     }
 }
