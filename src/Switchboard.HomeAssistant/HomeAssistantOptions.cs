@@ -13,6 +13,14 @@ public sealed class HomeAssistantOptions
     /// <summary>The discovery prefix (Home Assistant's <c>discovery_prefix</c>). The registry subscribes <c>&lt;prefix&gt;/#</c>.</summary>
     public string DiscoveryPrefix { get; set; } = DefaultDiscoveryPrefix;
 
+    /// <summary>Tasmota's default discovery prefix (<c>SetOption19 0</c>, the default since Tasmota 9).</summary>
+    public const string DefaultTasmotaDiscoveryPrefix = "tasmota/discovery";
+
+    /// <summary>The prefix of Tasmota's own discovery (<c>&lt;prefix&gt;/&lt;MAC&gt;/config</c> and <c>…/sensors</c>, what
+    /// Home Assistant's Tasmota integration reads). The registry subscribes <c>&lt;prefix&gt;/#</c> too and turns each
+    /// Tasmota device into the same kind of entities as Home Assistant discovery; null turns this second source off.</summary>
+    public string? TasmotaDiscoveryPrefix { get; set; } = DefaultTasmotaDiscoveryPrefix;
+
     /// <summary>Home Assistant's birth topic; when it says <see cref="BirthPayload"/> the device publisher re-announces.</summary>
     public string BirthTopic { get; set; } = "homeassistant/status";
 
@@ -42,6 +50,12 @@ public sealed class HomeAssistantOptions
         if (string.IsNullOrWhiteSpace(DiscoveryPrefix) || DiscoveryPrefix.IndexOfAny(['+', '#']) >= 0 || DiscoveryPrefix.EndsWith('/'))
         {
             throw new ArgumentException($"HomeAssistantOptions.DiscoveryPrefix '{DiscoveryPrefix}' must be a topic without wildcards or a trailing '/'.", nameof(DiscoveryPrefix));
+        }
+
+        if (TasmotaDiscoveryPrefix is not null && (string.IsNullOrWhiteSpace(TasmotaDiscoveryPrefix) || TasmotaDiscoveryPrefix.IndexOfAny(['+', '#']) >= 0 || TasmotaDiscoveryPrefix.EndsWith('/')
+            || TasmotaDiscoveryPrefix == DiscoveryPrefix || TasmotaDiscoveryPrefix.StartsWith(DiscoveryPrefix + "/", StringComparison.Ordinal) || DiscoveryPrefix.StartsWith(TasmotaDiscoveryPrefix + "/", StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"HomeAssistantOptions.TasmotaDiscoveryPrefix '{TasmotaDiscoveryPrefix}' must be null or a topic without wildcards or a trailing '/', apart from DiscoveryPrefix.", nameof(TasmotaDiscoveryPrefix));
         }
 
         if (string.IsNullOrWhiteSpace(BirthTopic) || BirthTopic.IndexOfAny(['+', '#']) >= 0)
@@ -81,6 +95,7 @@ public sealed class HomeAssistantOptions
         var copy = new HomeAssistantOptions
         {
             DiscoveryPrefix = DiscoveryPrefix,
+            TasmotaDiscoveryPrefix = TasmotaDiscoveryPrefix,
             BirthTopic = BirthTopic,
             BirthPayload = BirthPayload,
             TopicPrefix = TopicPrefix,

@@ -96,8 +96,9 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
 
     internal TimeProvider Time => _time;
 
-    /// <summary>Subscribes to <c>&lt;prefix&gt;/#</c> (when the client is connected, completes on the broker's SUBACK;
-    /// otherwise the subscription is made on connect). Retained configs arrive at once and the registry fills as they do;
+    /// <summary>Subscribes to <c>&lt;prefix&gt;/#</c> and, unless <see cref="HomeAssistantOptions.TasmotaDiscoveryPrefix"/>
+    /// is null, to Tasmota's <c>tasmota/discovery/#</c> (when the client is connected, completes on the broker's SUBACKs;
+    /// otherwise the subscriptions are made on connect). Retained configs arrive at once and the registry fills as they do;
     /// <see cref="WaitUntilReadyAsync"/> tells when it has caught up with them.</summary>
     /// <exception cref="InvalidOperationException">Already started.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -113,6 +114,9 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
         var filter = _options.DiscoveryPrefix + "/#";
         _discovery = await Client.SubscribeAsync(filter, OnDiscoveryMessage, _options.SubscriptionQos, cancellationToken).ConfigureAwait(false);
         Log.DiscoveryStarted(_logger, filter);
+
+        // Before the first readiness marker: the retained Tasmota configs are queued ahead of it, like Home Assistant's.
+        await SubscribeTasmotaAsync(cancellationToken).ConfigureAwait(false);
         _readyTask = Task.Run(BecomeReadyAsync);
     }
 
@@ -229,6 +233,11 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
         if (_discovery is not null)
         {
             await _discovery.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_tasmotaDiscovery is not null)
+        {
+            await _tasmotaDiscovery.DisposeAsync().ConfigureAwait(false);
         }
 
         _reconcile.Writer.TryComplete();

@@ -49,6 +49,9 @@ internal static partial class Log
     [LoggerMessage(1026, LogLevel.Error, "Handling the state message on {Topic} failed")]
     public static partial void StateHandlingFailed(ILogger logger, string topic, Exception error);
 
+    [LoggerMessage(1037, LogLevel.Warning, "Subscribing to Tasmota discovery {Filter} failed; Tasmota devices are not discovered")]
+    public static partial void TasmotaSubscribeFailed(ILogger logger, string filter, Exception error);
+
     [LoggerMessage(1027, LogLevel.Warning, "Subscribing to entity topic {Filter} failed; its entities get no state from it")]
     public static partial void SubscribeFailed(ILogger logger, string filter, Exception error);
 

@@ -85,8 +85,10 @@ internal sealed class EntityDefinition
 
     public ConfigTemplate? GetTemplate(string key) => Templates.TryGetValue(key, out var template) ? template : null;
 
-    /// <summary>Builds a definition from a validated config (see <see cref="ConfigValidator"/>).</summary>
-    public static EntityDefinition Create(string key, string component, string discoveryTopic, string? nodeId, string objectId, JsonElement config, string? componentId)
+    /// <summary>Builds a definition from a validated config (see <see cref="ConfigValidator"/>). <c>extraStateTopics</c>:
+    /// further topics read like <c>state_topic</c> (a Tasmota device reports its state on <c>stat/…/RESULT</c> and
+    /// <c>tele/…/STATE</c>); none for Home Assistant discovery.</summary>
+    public static EntityDefinition Create(string key, string component, string discoveryTopic, string? nodeId, string objectId, JsonElement config, string? componentId, IReadOnlyList<string>? extraStateTopics = null)
     {
         var view = new ConfigView(config);
         var templates = new Dictionary<string, ConfigTemplate>(StringComparer.Ordinal);
@@ -111,6 +113,11 @@ internal sealed class EntityDefinition
             {
                 bindings.Add(new TopicBinding(topic, topicKey));
             }
+        }
+
+        foreach (var topic in extraStateTopics ?? [])
+        {
+            bindings.Add(new TopicBinding(topic, StateTopics.State));
         }
 
         if (availability is not null)

@@ -35,8 +35,18 @@ internal sealed class OfflineRegistry : IAsyncDisposable
         return new OfflineRegistry(client, registry);
     }
 
-    public void Discover(string topic, string payload) =>
-        Registry.InjectDiscoveryMessage(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), Qos.AtLeastOnce, retain: true));
+    public void Discover(string topic, string payload)
+    {
+        var message = new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), Qos.AtLeastOnce, retain: true);
+        if (Registry.TasmotaDiscoveryPrefix is { } tasmota && topic.StartsWith(tasmota + "/", StringComparison.Ordinal))
+        {
+            Registry.InjectTasmotaDiscoveryMessage(message);
+        }
+        else
+        {
+            Registry.InjectDiscoveryMessage(message);
+        }
+    }
 
     public void Send(string topic, string payload, bool retain = false) =>
         Registry.InjectStateMessage(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), Qos.AtLeastOnce, retain));
