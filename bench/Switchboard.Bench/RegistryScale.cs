@@ -25,20 +25,14 @@ public static class RegistryScale
         url ??= broker!.Url;
         Console.WriteLine($"registry scale: {devices:N0} devices, {devices * EntitiesPerDevice:N0} entities (Zigbee2MQTT-shaped), then {rate:N0} state msg/s for {seconds} s; broker {url}");
 
-        await using var publisher = new SwitchboardClient(new SwitchboardOptions { Url = url, ClientId = "scale-publisher", QueueCapacity = 1_000_000, MaxInflight = 1000 });
-        await publisher.ConnectAsync();
-        publisher.Post("zigbee2mqtt/bridge/state", """{"state":"online"}""", Qos.AtLeastOnce, retain: true);
-        for (var i = 0; i < devices; i++)
+        // The install, announced by a client that is gone before the registry starts (it is not what is measured).
+        await using (var announcer = new SwitchboardClient(new SwitchboardOptions { Url = url, ClientId = "scale-announcer", QueueCapacity = devices * (EntitiesPerDevice + 1) + 10, MaxInflight = 1000 }))
         {
-            foreach (var (topic, config) in Discovery(i))
-            {
-                publisher.Post(topic, config, Qos.AtLeastOnce, retain: true);
-            }
-
-            publisher.Post(StateTopic(i), State(i, 0), Qos.AtLeastOnce, retain: true);
+            await announcer.ConnectAsync();
+            Announce(announcer, devices);
+            await announcer.FlushAsync().WaitAsync(TimeSpan.FromMinutes(5));
         }
 
-        await publisher.FlushAsync().WaitAsync(TimeSpan.FromMinutes(5));
         Console.WriteLine($"announced: {devices * (EntitiesPerDevice + 1):N0} retained messages on the broker");
 
         var baseline = Memory();
@@ -58,6 +52,8 @@ public static class RegistryScale
             $"RSS {held.Rss / 1048576.0:0} MiB (+{(held.Rss - baseline.Rss) / 1048576.0:0} MiB), GC heap {held.Heap / 1048576.0:0} MiB (+{(held.Heap - baseline.Heap) / 1048576.0:0} MiB)"));
 
         // A steady offered rate, paced in 10 ms slices; the registry's counter says what it applied.
+        await using var publisher = new SwitchboardClient(new SwitchboardOptions { Url = url, ClientId = "scale-publisher", QueueCapacity = 100_000 });
+        await publisher.ConnectAsync();
         var before = registry.GetStats().StateMessages;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var offered = 0L;
@@ -99,6 +95,20 @@ public static class RegistryScale
         var final = Memory();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory after the state run: RSS {final.Rss / 1048576.0:0} MiB, GC heap {final.Heap / 1048576.0:0} MiB"));
         return applied >= offered * 0.99 ? 0 : 1;
+    }
+
+    private static void Announce(SwitchboardClient announcer, int devices)
+    {
+        announcer.Post("zigbee2mqtt/bridge/state", """{"state":"online"}""", Qos.AtLeastOnce, retain: true);
+        for (var i = 0; i < devices; i++)
+        {
+            foreach (var (topic, config) in Discovery(i))
+            {
+                announcer.Post(topic, config, Qos.AtLeastOnce, retain: true);
+            }
+
+            announcer.Post(StateTopic(i), State(i, 0), Qos.AtLeastOnce, retain: true);
+        }
     }
 
     private static (long Rss, long Heap) Memory()

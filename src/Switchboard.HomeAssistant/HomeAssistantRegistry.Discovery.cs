@@ -73,6 +73,19 @@ public sealed partial class HomeAssistantRegistry
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The UTF-8 bytes of a discovery payload for the entities' debug records; the components of one device
+    /// message get the same array. Under the lock.</summary>
+    private byte[] DebugBytes(string payload)
+    {
+        if (!ReferenceEquals(_lastDebugText, payload))
+        {
+            _lastDebugText = payload;
+            _lastDebugBytes = System.Text.Encoding.UTF8.GetBytes(payload);
+        }
+
+        return _lastDebugBytes;
+    }
+
     private void Upsert(EntityDefinition definition, string payload, Deferred deferred)
     {
         _byKey.TryGetValue(definition.Key, out var entity);
@@ -108,7 +121,7 @@ public sealed partial class HomeAssistantRegistry
         if (entity is null)
         {
             entity = new HomeAssistantEntity(this, definition, _connected);
-            entity.Debug.Discovered(payload, _time.GetUtcNow());
+            entity.Debug.Discovered(DebugBytes(payload), _time.GetUtcNow());
             _byKey[definition.Key] = entity;
             _byId[definition.Id] = entity;
             _counters.Added++;
@@ -131,7 +144,7 @@ public sealed partial class HomeAssistantRegistry
 
         _byKey.Remove(previous.Key);
         entity.SetDefinition(definition);
-        entity.Debug.Discovered(payload, _time.GetUtcNow());
+        entity.Debug.Discovered(DebugBytes(payload), _time.GetUtcNow());
         entity.Debug.Keep(definition.Bindings.Select(b => b.Topic));
         if (LightStateReducer.FixedColorMode(definition) is { } colorMode && entity.State.ColorMode != colorMode)
         {

@@ -31,6 +31,8 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Counters _counters = new();
     private Task? _workerTask;
+    private string? _lastDebugText;
+    private byte[] _lastDebugBytes = [];
     private Task? _readyTask;
     private Subscription? _discovery;
     private int _started;

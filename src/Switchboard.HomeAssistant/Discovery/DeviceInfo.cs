@@ -48,8 +48,35 @@ public sealed record DeviceInfo
     internal IEnumerable<string> GroupingKeys =>
         Identifiers.Select(i => "id:" + i).Concat(Connections.Select(c => $"cn:{c.Key.ToLowerInvariant()}|{c.Value.ToLowerInvariant()}"));
 
+    /// <summary>Device mappings by their JSON text: the entities of one device carry the same mapping, and share one
+    /// (immutable) <see cref="DeviceInfo"/>.</summary>
+    private static readonly Discovery.SharedValues<DeviceInfo> Shared = new(16_384);
+
     /// <summary>Reads an expanded <c>device</c> mapping; null with a reason when it is not usable.</summary>
     internal static DeviceInfo? Parse(JsonElement device, out string? error)
+    {
+        if (device.ValueKind == JsonValueKind.Object)
+        {
+            var text = device.GetRawText();
+            string? failure = null;
+            var shared = Shared.GetOrAdd(text, _ => ParseCore(device, out failure) ?? Invalid);
+            error = ReferenceEquals(shared, Invalid) ? failure ?? InvalidReason(device) : null;
+            return ReferenceEquals(shared, Invalid) ? null : shared;
+        }
+
+        return ParseCore(device, out error);
+    }
+
+    /// <summary>Marks a mapping that did not parse, in the cache.</summary>
+    private static readonly DeviceInfo Invalid = new();
+
+    private static string? InvalidReason(JsonElement device)
+    {
+        ParseCore(device, out var error);
+        return error;
+    }
+
+    private static DeviceInfo? ParseCore(JsonElement device, out string? error)
     {
         error = null;
         if (device.ValueKind != JsonValueKind.Object)

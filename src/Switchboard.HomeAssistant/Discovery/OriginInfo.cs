@@ -8,7 +8,16 @@ namespace Switchboard.HomeAssistant;
 /// <param name="SupportUrl"><c>support_url</c> (<c>url</c>).</param>
 public sealed record OriginInfo(string Name, string? SwVersion, string? SupportUrl)
 {
+    /// <summary>Origin mappings by their JSON text: every entity an application announces carries the same one.</summary>
+    private static readonly Discovery.SharedValues<OriginInfo> Shared = new(1_024);
+
     internal static OriginInfo? Parse(JsonElement origin, out string? error)
+    {
+        var parsed = ParseCore(origin, out error);
+        return parsed is null || origin.ValueKind != JsonValueKind.Object ? parsed : Shared.GetOrAdd(origin.GetRawText(), _ => parsed);
+    }
+
+    private static OriginInfo? ParseCore(JsonElement origin, out string? error)
     {
         error = null;
         var view = new Discovery.ConfigView(origin);

@@ -6,13 +6,16 @@ namespace Switchboard.HomeAssistant.State;
 internal sealed class DebugLog
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Queue<DebugMessage>> _received = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Queue<DebugMessage>> _published = new(StringComparer.Ordinal);
-    private readonly List<string> _publishedOrder = [];
-    private string _discoveryPayload = string.Empty;
+    // Created when first needed: most entities are never commanded, and a large install has tens of thousands.
+    private Dictionary<string, Queue<DebugMessage>>? _received;
+    private Dictionary<string, Queue<DebugMessage>>? _published;
+    private List<string>? _publishedOrder;
+    private byte[] _discoveryPayload = [];
     private DateTimeOffset _discoveredAt;
 
-    public void Discovered(string payload, DateTimeOffset at)
+    /// <summary>Records the discovery message, kept as UTF-8 (half the memory of the text; a large install keeps
+    /// tens of thousands); the entities of one device message share the same bytes.</summary>
+    public void Discovered(byte[] payload, DateTimeOffset at)
     {
         lock (_gate)
         {
@@ -25,7 +28,7 @@ internal sealed class DebugLog
     {
         lock (_gate)
         {
-            Add(_received, filter, message);
+            Add(_received ??= new(StringComparer.Ordinal), filter, message);
         }
     }
 
@@ -33,9 +36,10 @@ internal sealed class DebugLog
     {
         lock (_gate)
         {
+            _published ??= new(StringComparer.Ordinal);
             if (!_published.ContainsKey(message.Topic))
             {
-                _publishedOrder.Add(message.Topic);
+                (_publishedOrder ??= []).Add(message.Topic);
             }
 
             Add(_published, message.Topic, message);
@@ -47,6 +51,11 @@ internal sealed class DebugLog
     {
         lock (_gate)
         {
+            if (_received is null)
+            {
+                return;
+            }
+
             var keep = filters.ToHashSet(StringComparer.Ordinal);
             foreach (var filter in _received.Keys.Where(f => !keep.Contains(f)).ToList())
             {
@@ -62,10 +71,10 @@ internal sealed class DebugLog
             return new EntityDebugInfo
             {
                 DiscoveryTopic = discoveryTopic,
-                DiscoveryPayload = _discoveryPayload,
+                DiscoveryPayload = System.Text.Encoding.UTF8.GetString(_discoveryPayload),
                 DiscoveredAt = _discoveredAt,
-                Subscriptions = [.. filters.Distinct(StringComparer.Ordinal).Select(f => new TopicDebugInfo(f, _received.TryGetValue(f, out var q) ? [.. q] : []))],
-                Published = [.. _publishedOrder.Select(t => new TopicDebugInfo(t, [.. _published[t]]))],
+                Subscriptions = [.. filters.Distinct(StringComparer.Ordinal).Select(f => new TopicDebugInfo(f, _received?.TryGetValue(f, out var q) == true ? [.. q] : []))],
+                Published = [.. (_publishedOrder ?? []).Select(t => new TopicDebugInfo(t, [.. _published![t]]))],
             };
         }
     }
