@@ -58,7 +58,7 @@ internal sealed class DashboardFeed(SwitchboardClient client, HomeMonitor home, 
     private StatusRow Status()
     {
         var stats = client.GetStats();
-        return new StatusRow(stats.State.ToString(), client.ClientId, time.GetUtcNow(), traffic.Total, traffic.TopicCount, options.MaxTopics,
+        return new StatusRow(stats.State.ToString(), stats.Broker, client.ClientId, time.GetUtcNow(), traffic.Total, traffic.TopicCount, options.MaxTopics,
             traffic.TopicsEvicted, options.MaxStreamMessages, traffic.StreamEvicted, stats.Reconnects, stats.LastError, options.Token is not null);
     }
 }

@@ -23,6 +23,7 @@ internal sealed record DashboardUpdate(
 /// <summary>The dashboard's own connection and its counters, including what the caps evicted.</summary>
 internal sealed record StatusRow(
     string Connection,
+    string? Broker,
     string ClientId,
     DateTimeOffset Now,
     long MessagesSeen,

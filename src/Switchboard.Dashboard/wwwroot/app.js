@@ -56,11 +56,11 @@
   function applyStatus(status) {
     serverNow = Date.parse(status.now);
     clockSkew = serverNow - Date.now();
-    setConnection(status.connection, status.lastError ? `last error: ${status.lastError}` : '');
+    setConnection(status.connection, [status.broker && `broker ${status.broker}`, status.lastError && `last error: ${status.lastError}`].filter(Boolean).join('; '));
     $('#traffic-counts').textContent =
       `${status.messagesSeen.toLocaleString()} messages seen · ${status.topics.toLocaleString()} topics (cap ${status.maxTopics.toLocaleString()}, ` +
       `${status.topicsEvicted.toLocaleString()} evicted) · stream cap ${status.maxStreamMessages.toLocaleString()} (${status.streamEvicted.toLocaleString()} evicted) · ` +
-      `client ${status.clientId}, ${status.reconnects} reconnects`;
+      `client ${status.clientId}${status.broker ? ` on ${status.broker}` : ''}, ${status.reconnects} reconnects`;
   }
 
   function now() { return Date.now() + clockSkew; }

@@ -62,6 +62,7 @@ public sealed partial class DashboardPageTests(ChromiumFixture chromium) : IClas
         await page.Locator("nav [data-tab=\"traffic\"]").ClickAsync();
         await Expect(page.Locator("#tree > [data-topic=\"homeassistant\"]")).ToBeVisibleAsync();
         await Expect(page.Locator("#stream")).ToContainTextAsync("kitchen_light/set");
+        await Expect(page.Locator("#traffic-counts")).ToContainTextAsync($"on {harness.Client.GetStats().Broker}");
         await page.Locator("#tree > [data-topic=\"homeassistant\"] > details > summary").ClickAsync();
         await Expect(page.Locator("[data-topic=\"homeassistant/light\"]")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.PathFor("dashboard-traffic.png"), FullPage = false });
