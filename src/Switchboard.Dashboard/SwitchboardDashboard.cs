@@ -35,6 +35,7 @@ public sealed partial class SwitchboardDashboard : IAsyncDisposable
     private readonly ServiceMonitor _services;
     private readonly HomeMonitor _home;
     private readonly DashboardFeed _feed;
+    private DashboardFeed? _feedOrNull;
     private readonly CommandRunner _commands;
     private readonly List<Subscription> _subscriptions = [];
     private ITimer? _rateTimer;
@@ -61,9 +62,9 @@ public sealed partial class SwitchboardDashboard : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _traffic = new TrafficMonitor(_options.MaxTopics, _options.MaxStreamMessages, _options.MaxPayloadBytes);
         _services = new ServiceMonitor(_options.DefaultHeartbeatInterval, _time);
-        _feed = null!;
-        _home = new HomeMonitor(registry, () => _feed.Signal());
+        _home = new HomeMonitor(registry, WakePages);
         _feed = new DashboardFeed(client, _home, _services, _traffic, _options, _time);
+        Volatile.Write(ref _feedOrNull, _feed);
         _commands = new CommandRunner(_home, _options.CommandTimeout);
         client.StateChanged += OnConnectionChanged;
     }
@@ -217,6 +218,10 @@ public sealed partial class SwitchboardDashboard : IAsyncDisposable
     private void SampleRate() => _traffic.Sample(_time.GetUtcNow());
 
     private void OnConnectionChanged(object? sender, ConnectionStateChangedEventArgs e) => _feed.Signal();
+
+    /// <summary>Registry events wake the pages. The monitor follows the registry from its constructor on, before the
+    /// feed exists: an event in between has no page to wake.</summary>
+    private void WakePages() => Volatile.Read(ref _feedOrNull)?.Signal();
 
     /// <summary>Stops the web server (open pages see the connection drop and retry) and unsubscribes. The client and
     /// the registry stay as they were: they belong to the caller.</summary>
