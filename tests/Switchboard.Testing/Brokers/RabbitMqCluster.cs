@@ -81,10 +81,10 @@ public sealed class RabbitMqNode
 /// N RabbitMQ nodes clustered on 127.0.0.1, each with the MQTT plugin. Start with <see cref="StartAsync"/> (13–16 s for
 /// two nodes on a 2-core machine: about 10 s to boot them side by side, 4 s for stop_app / join_cluster / start_app);
 /// stop a node's broker with <see cref="StopAppAsync"/> (the VM keeps running) or kill its VM with
-/// <see cref="KillAsync"/>. <see cref="StartAppAsync"/> and <see cref="StartNodeAsync"/> bring a node back, but a node
-/// rejoining after a fault can wait a long time for the cluster's tables (a start_app after stop_app took over 60 s
-/// here), so tests that break a node start a cluster of their own. Dispose kills every process it started (by pid)
-/// and deletes the directory.
+/// <see cref="KillAsync"/>. There is no way back on purpose: a node rejoining after a fault can wait a long time for
+/// the cluster's tables (a start_app after stop_app took over 60 s here, and left an epmd of its own behind), so a test
+/// that breaks a node starts a cluster of its own. Dispose kills every process it started (by pid) and deletes the
+/// directory.
 /// </summary>
 public sealed class RabbitMqCluster : IAsyncDisposable
 {
@@ -177,13 +177,6 @@ public sealed class RabbitMqCluster : IAsyncDisposable
     /// <summary><c>rabbitmqctl stop_app</c>: the node's broker stops (its connections close), the VM stays.</summary>
     public Task StopAppAsync(RabbitMqNode node) => CtlAsync(node, "stop_app");
 
-    /// <summary><c>rabbitmqctl start_app</c>, then waits for its MQTT listener.</summary>
-    public async Task StartAppAsync(RabbitMqNode node)
-    {
-        await CtlAsync(node, "start_app");
-        await WaitForPortAsync(node.MqttPort, StartDeadline);
-    }
-
     /// <summary>SIGKILL of the node's Erlang VM (beam.smp): no goodbye to clients or to the other nodes.</summary>
     public async Task KillAsync(RabbitMqNode node)
     {
@@ -200,29 +193,6 @@ public sealed class RabbitMqCluster : IAsyncDisposable
             await script.WaitForExitAsync(wait.Token);
             script.Dispose();
             node.Script = null;
-        }
-    }
-
-    /// <summary>Starts a killed node again (same name, ports and data: it rejoins the cluster).</summary>
-    public async Task StartNodeAsync(RabbitMqNode node)
-    {
-        await StartNodeCoreAsync(node);
-        await WaitForPortAsync(node.MqttPort, StartDeadline);
-    }
-
-    /// <summary>True when the node's broker application accepts MQTT connections.</summary>
-    public static async Task<bool> IsListeningAsync(RabbitMqNode node)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        try
-        {
-            await socket.ConnectAsync("127.0.0.1", node.MqttPort, attempt.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            return false;
         }
     }
 
