@@ -31,7 +31,9 @@ python_has() {
 }
 
 # Installs, with one apt-get update and one apt-get install, the packages of whatever is missing: Mosquitto and
-# mosquitto_pub/sub (the integration and interop tests), paho-mqtt and asyncio-mqtt for Debian's python3 and Node.js
+# mosquitto_pub/sub (the integration and interop tests), RabbitMQ (the two-node cluster of the failover tests; the tests
+# start their own nodes, so the package's system service is kept from starting: a policy-rc.d that refuses for the
+# time of the install, then the service disabled where systemd runs), paho-mqtt and asyncio-mqtt for Debian's python3 and Node.js
 # (the interop probes in tests/Switchboard.Cli.Tests/Interop), and Chromium (the dashboard's browser tests, driven by
 # Playwright for .NET, which never downloads a browser of its own). Does nothing when everything is there.
 ensure_apt_packages() {
@@ -47,6 +49,7 @@ ensure_apt_packages() {
   elif ! command -v npm >/dev/null 2>&1; then
     missing+=(npm)
   fi
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ "${#missing[@]}" -eq 0 ]; then
     return
@@ -65,8 +68,28 @@ ensure_apt_packages() {
       exit 1
     fi
   fi
-  ${sudo[@]+"${sudo[@]}"} apt-get update
-  ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  local policy=/usr/sbin/policy-rc.d own_policy=""
+  if [ ! -e "$policy" ]; then
+    # "101: action not allowed": invoke-rc.d and deb-systemd-invoke start no service during the install.
+    printf '#!/bin/sh\nexit 101\n' | ${sudo[@]+"${sudo[@]}"} tee "$policy" >/dev/null
+    ${sudo[@]+"${sudo[@]}"} chmod 755 "$policy"
+    own_policy=1
+  fi
+  local rc=0
+  ${sudo[@]+"${sudo[@]}"} apt-get update || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" || rc=$?
+  fi
+  if [ -n "$own_policy" ]; then
+    ${sudo[@]+"${sudo[@]}"} rm -f "$policy"
+  fi
+  if [ "$rc" -ne 0 ]; then
+    log "error: apt-get failed with exit code $rc"
+    exit "$rc"
+  fi
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    ${sudo[@]+"${sudo[@]}"} systemctl disable --now rabbitmq-server >/dev/null 2>&1 || true
+  fi
   local tool module
   for tool in mosquitto mosquitto_sub mosquitto_pub node npm; do
     if ! command -v "$tool" >/dev/null 2>&1; then
@@ -74,6 +97,10 @@ ensure_apt_packages() {
       exit 1
     fi
   done
+  if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+    log "error: /usr/lib/rabbitmq/bin/rabbitmq-server is still missing after installing ${missing[*]}"
+    exit 1
+  fi
   if [ ! -x /usr/bin/chromium ]; then
     log "error: /usr/bin/chromium is still missing after installing ${missing[*]}"
     exit 1
@@ -101,7 +128,8 @@ ensure_node_peer() {
 }
 
 # Kills brokers a crashed or hung test host left behind: only pids recorded by this run's brokers, and only if the
-# process is still a mosquitto started with a config from this run's temp directory.
+# process is still a mosquitto started with a config from this run's temp directory, a RabbitMQ node (beam.smp) whose
+# command line names this run's temp directory, or the private epmd of one of this run's RabbitMQ clusters.
 reap_orphan_brokers() {
   local tmp="$1" pidfile pid
   [ -d "$tmp" ] || return 0
@@ -113,6 +141,22 @@ reap_orphan_brokers() {
       kill -9 "$pid" 2>/dev/null || true
     fi
   done < <(find "$tmp" -name mosquitto.pid -print0 2>/dev/null)
+  while IFS= read -r -d '' pidfile; do
+    pid="$(cat "$pidfile" 2>/dev/null || true)"
+    [[ "$pid" =~ ^[0-9]+$ ]] || continue
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$tmp/"; then
+      log "killing orphaned RabbitMQ node pid $pid"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done < <(find "$tmp" -name rabbitmq.pid -print0 2>/dev/null)
+  while IFS= read -r -d '' pidfile; do
+    pid="$(cat "$pidfile" 2>/dev/null || true)"
+    [[ "$pid" =~ ^[0-9]+$ ]] || continue
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "epmd -port"; then
+      log "killing orphaned epmd pid $pid"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done < <(find "$tmp" -name epmd.pid -print0 2>/dev/null)
   rm -rf "$tmp"
 }
 
@@ -125,6 +169,7 @@ outcomes() {
 ensure_apt_packages
 ensure_node_peer
 log "using $(command -v mosquitto) ($(mosquitto -h 2>/dev/null | head -n1 || true))"
+log "using RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?') (/usr/lib/rabbitmq/bin/rabbitmq-server)"
 log "using $DEBIAN_PYTHON with paho-mqtt $("$DEBIAN_PYTHON" -c 'import paho.mqtt; print(paho.mqtt.__version__)') and asyncio-mqtt $("$DEBIAN_PYTHON" -c 'import asyncio_mqtt; print(asyncio_mqtt.__version__)' 2>/dev/null)"
 log "using node $(node --version) with MQTT.js $(node -p 'require("./bench/node-peer/node_modules/mqtt/package.json").version')"
 

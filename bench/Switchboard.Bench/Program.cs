@@ -10,6 +10,8 @@ const string Usage = """
       --outbox                the durable outbox's cost per MQTT_OUTBOX_FSYNC mode (Post p50/p99, QoS 1 throughput)
       --registry-scale        a Home Assistant registry ingesting a large Zigbee2MQTT-shaped install: --devices N (5000,
                               4 entities each), then --state-rate N state msg/s (20000) for --seconds N (5)
+      --many-clients N        N idle clients in one process: connect-all time, RSS and GC heap per client, threads, idle
+                              CPU over --seconds N (10) with --keep-alive N s (5); exit 1 when a target is missed
       --check                 integrity only: Switchboard, 2k messages at QoS 0 and 1; exit 1 on loss (QoS 1) or duplicates
       --protocol 5|3.1.1|both MQTT version of every client (default 5); both = a table section per version
       --transport tcp|tls|both  the private Mosquitto's listener(s) every client uses (default both: TCP rows, then TLS
@@ -61,6 +63,11 @@ if (options.ContainsKey("check"))
     var result = await BenchCheck.RunAsync(url, Int("messages", BenchCheck.DefaultMessages));
     Console.WriteLine(result);
     return result.Passed ? 0 : 1;
+}
+
+if (options.ContainsKey("many-clients"))
+{
+    return await ManyClients.RunAsync(url, Int("many-clients", 1_000), Int("seconds", 10), Int("keep-alive", 5));
 }
 
 if (options.ContainsKey("registry-scale"))

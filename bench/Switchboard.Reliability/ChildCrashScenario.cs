@@ -107,13 +107,17 @@ public static class ChildCrashScenario
     }
 
     /// <summary>Runs this program again as a child (<c>dotnet Switchboard.Reliability.dll …</c>).</summary>
-    private static Process Start(string arguments)
+    private static Process Start(string arguments) => StartChild(arguments);
+
+    /// <summary>Runs this program again as a child (<c>dotnet Switchboard.Reliability.dll …</c>), its stdout read by the caller.</summary>
+    public static Process StartChild(string arguments, bool redirectInput = false)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Switchboard.Reliability.dll");
         var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = false,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
         };
         return Process.Start(info) ?? throw new InvalidOperationException("could not start the child publisher");

@@ -1,9 +1,12 @@
 using Switchboard.Reliability;
 
-// reliability [report] [--messages 20000] [--kills 5] [--cuts 5] [--quick]   prints the reliability table
+// reliability [report] [--messages 20000] [--kills 5] [--cuts 5] [--quick] [--no-cluster]
+//                                                                              prints the reliability table (the RabbitMQ
+//                                                                              cluster rows need Debian's rabbitmq-server)
 // reliability --soak MINUTES | --soak-seconds N [--rate 1000] [--fault-seconds 5] [--sample-seconds 60] [--warmup-seconds 60]
 //                                                                              steady traffic through faults, resource trends
 // reliability publish --url U --client-id C --outbox DIR --count N            the crash scenario's child process
+// reliability share-member --url U --client-id C --filter '$share/g/f'       the shared-subscription scenario's child
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "report";
 for (var i = mode == "report" && (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal)) ? 0 : 1; i < args.Length; i++)
@@ -15,6 +18,7 @@ for (var i = mode == "report" && (args.Length == 0 || args[0].StartsWith("--", S
 return mode switch
 {
     "publish" => await ChildPublisher.RunAsync(options),
+    "share-member" => await ChildShareMember.RunAsync(options),
     "report" when options.ContainsKey("soak") || options.ContainsKey("soak-seconds") => await SoakAsync(options),
     "report" => await Report.RunAsync(options),
     _ => Usage(),
@@ -30,6 +34,6 @@ static async Task<int> SoakAsync(IReadOnlyDictionary<string, string> options)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: reliability [report] [--messages N] [--kills N] [--cuts N] [--quick] | --soak MINUTES | --soak-seconds N | publish --url U --client-id C --outbox DIR --count N");
+    Console.Error.WriteLine("usage: reliability [report] [--messages N] [--kills N] [--cuts N] [--quick] [--no-cluster] | --soak MINUTES | --soak-seconds N | publish --url U --client-id C --outbox DIR --count N");
     return 2;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Switchboard.IntegrationTests.Brokers;
 
 namespace Switchboard.Reliability;
 
@@ -34,6 +35,24 @@ public static class Report
         await Run("stall", () => Scenarios.StallAsync(TimeSpan.FromSeconds(2), overall.Token));
         await Run("child crash", () => ChildCrashScenario.RunAsync(quick ? 2000 : 10000, overall.Token));
         await Run("slow handler", () => Scenarios.SlowHandlerAsync(quick ? 500 : 2000, TimeSpan.FromMilliseconds(2), 50, overall.Token));
+        foreach (var persistent in new[] { true, false })
+        {
+            await Run($"shared subscription, persistent {persistent}", async () => (await SharedSubscriptionScenario.RunAsync(3, quick ? 1500 : 6000, persistent, overall.Token)).Row);
+        }
+
+        if (!options.ContainsKey("no-cluster"))
+        {
+            foreach (var kill in new[] { false, true })
+            {
+                await Run($"RabbitMQ cluster, kill {kill}", async () =>
+                {
+                    // A fresh cluster per row: a node brought back after a fault can take minutes to rejoin.
+                    await using var cluster = await RabbitMqCluster.StartAsync(nodes: 2);
+                    Console.Error.WriteLine($"RabbitMQ cluster started in {cluster.StartupTime.TotalSeconds:0.0} s");
+                    return (await ClusterScenario.RunAsync(cluster, kill, quick ? 300 : 2000, overall.Token)).Row;
+                });
+            }
+        }
 
         Console.WriteLine(Format(results));
         return results.All(r => r.LostByClient == 0 && !r.Notes.StartsWith("FAILED", StringComparison.Ordinal)) ? 0 : 1;

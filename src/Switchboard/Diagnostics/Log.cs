@@ -92,6 +92,9 @@ internal static partial class Log
     [LoggerMessage(41, LogLevel.Warning, "The broker sent {Packet} for packet identifier {PacketId}, which nothing here waits for; ignored")]
     public static partial void UnknownAcknowledgement(ILogger logger, string packet, ushort packetId);
 
+    [LoggerMessage(70, LogLevel.Warning, "The broker acknowledged a QoS 2 publish to {Topic} with PUBACK, as for QoS 1 (it does not support QoS 2; RabbitMQ before 3.13 does this): QoS 2 publishes on this connection are delivered at least once, not exactly once")]
+    public static partial void ExactlyOnceDowngraded(ILogger logger, string topic);
+
     [LoggerMessage(42, LogLevel.Error, "A message on {Topic} failed its handler {Attempts} times; acknowledged as poison (last error: {Error})")]
     public static partial void PoisonMessage(ILogger logger, string topic, int attempts, string error);
 

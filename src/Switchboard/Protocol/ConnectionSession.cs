@@ -52,6 +52,7 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
     private TaskCompletionSource? _ping;
     private CoalescingStream? _stream;
     private PacketReader? _reader;
+    private bool _downgradeLogged;
 
     public ConnectionSession(ClientSettings settings, MqttProtocol protocol, long epoch, SessionState state, IPublishAcknowledgements acknowledgements, Func<ConnectionSession, MqttMessage, ushort, ValueTask> onPublish, ILogger logger)
     {
@@ -441,7 +442,19 @@ internal sealed class ConnectionSession : IPacketSink, IDisposable
         var expected = message.Qos == Qos.AtLeastOnce ? PacketType.PubAck : message.Released ? PacketType.PubComp : PacketType.PubRec;
         if (ack.Type != expected)
         {
-            throw new MqttProtocolViolationException($"The broker sent {ack.Type} for packet identifier {ack.PacketId}, a QoS {(int)message.Qos} publish to '{message.Topic}' that expects {expected}.");
+            if (ack.Type != PacketType.PubAck || message.Qos != Qos.ExactlyOnce || message.Released)
+            {
+                throw new MqttProtocolViolationException($"The broker sent {ack.Type} for packet identifier {ack.PacketId}, a QoS {(int)message.Qos} publish to '{message.Topic}' that expects {expected}.");
+            }
+
+            // RabbitMQ's MQTT plugin before 3.13 takes a QoS 2 publish as QoS 1 and answers PUBACK. The broker has the
+            // message (at least once): it is done. Treating this as a violation would resend it on every reconnect,
+            // forever.
+            if (!_downgradeLogged)
+            {
+                _downgradeLogged = true;
+                Log.ExactlyOnceDowngraded(_logger, message.Topic);
+            }
         }
 
         if (ack.Type == PacketType.PubRec && ack.ReasonCode < 0x80)

@@ -24,16 +24,23 @@ internal sealed class MqttProtocolViolationException(string message) : IOExcepti
 /// packet is handed to the <see cref="IPacketSink"/> where it lies (no copy, no per-packet object). A packet larger
 /// than the buffer is gathered into an array that grows as its bytes actually arrive, so a length field that claims
 /// 256 MB costs nothing until the bytes are there. While one read's packets are handled the transport is corked, so
-/// the acknowledgements they cause leave in one write.
+/// the acknowledgements they cause leave in one write. The buffer starts small (an idle connection, of which a gateway
+/// may hold thousands, keeps only <see cref="InitialBufferSize"/> bytes) and doubles up to <see cref="BufferSize"/>
+/// when a read fills it or a packet does not fit; a busy connection reaches the full size within a few reads and
+/// keeps it.
 /// </summary>
 internal sealed class PacketReader
 {
-    private const int BufferSize = 64 * 1024;
+    /// <summary>The largest the read buffer grows; a packet above it is gathered into its own array.</summary>
+    internal const int BufferSize = 64 * 1024;
+
+    /// <summary>The read buffer of a new connection.</summary>
+    internal const int InitialBufferSize = 2 * 1024;
 
     private readonly CoalescingStream _stream;
     private readonly IPacketSink _sink;
     private readonly int _maximumPacketSize;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private byte[] _buffer = new byte[InitialBufferSize];
     private int _start;
     private int _end;
 
@@ -46,6 +53,9 @@ internal sealed class PacketReader
         _sink = sink;
         _maximumPacketSize = maximumPacketSize;
     }
+
+    /// <summary>The read buffer's current size (for tests).</summary>
+    internal int BufferLength => _buffer.Length;
 
     /// <summary>Bytes received so far; read by the keep-alive watchdog on another thread.</summary>
     public long BytesReceived => Volatile.Read(ref _bytesReceived);
@@ -73,12 +83,18 @@ internal sealed class PacketReader
             }
 
             var status = MqttFraming.TryReadHeader(_buffer.AsSpan(0, _end), out var first, out var headerLength, out var remaining);
-            if (status == MqttFraming.HeaderStatus.Complete && headerLength + remaining > BufferSize)
+            if (status == MqttFraming.HeaderStatus.Complete && headerLength + remaining > _buffer.Length)
             {
-                await GatherLargeAsync(first, headerLength, remaining, cancellationToken).ConfigureAwait(false);
-                continue;
+                if (headerLength + remaining > BufferSize)
+                {
+                    await GatherLargeAsync(first, headerLength, remaining, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                Grow(headerLength + remaining);
             }
 
+            var free = _buffer.Length - _end;
             var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
@@ -92,7 +108,27 @@ internal sealed class PacketReader
 
             _end += read;
             Volatile.Write(ref _bytesReceived, _bytesReceived + read);
+            if (read == free && _buffer.Length < BufferSize)
+            {
+                // The read filled the buffer: more is probably waiting, so the next reads get more room.
+                Grow(2 * _buffer.Length);
+            }
         }
+    }
+
+    private void Grow(int atLeast)
+    {
+        var size = _buffer.Length;
+        while (size < atLeast)
+        {
+            size *= 2;
+        }
+
+        var grown = new byte[Math.Min(size, BufferSize)];
+        _buffer.AsSpan(_start, _end - _start).CopyTo(grown);
+        _end -= _start;
+        _start = 0;
+        _buffer = grown;
     }
 
     private async ValueTask HandleBufferedAsync()

@@ -14,8 +14,6 @@ namespace Switchboard;
 /// </summary>
 internal sealed class CoalescingStream : IDisposable
 {
-    private const int InitialBuffer = 16 * 1024;
-
     // Above this many buffered bytes a writer waits for the socket: a slow network must push back, not grow memory.
     private const int HighWater = 1024 * 1024;
 
@@ -31,8 +29,10 @@ internal sealed class CoalescingStream : IDisposable
     private readonly Stream _inner;
     private readonly int _maxRead;
     private readonly Lock _lock = new();
-    private ArrayBufferWriter<byte> _pending = new(InitialBuffer);
-    private ArrayBufferWriter<byte> _sending = new(InitialBuffer);
+    // Allocated at the first write and grown to the largest batch seen (then kept): an idle connection holds a few
+    // hundred bytes, not a preallocated batch buffer.
+    private ArrayBufferWriter<byte> _pending = new();
+    private ArrayBufferWriter<byte> _sending = new();
     private int _corks;
     private bool _flushing;
     private TaskCompletionSource? _drained;

@@ -86,6 +86,46 @@ public sealed class PacketReaderTests
     }
 
     [Fact]
+    public async Task The_read_buffer_stays_small_while_only_small_packets_trickle_in_and_grows_under_load_or_a_larger_packet()
+    {
+        // Idle-like traffic (a PINGRESP, a few small publishes, one per read): the buffer a connection starts with.
+        var small = MixedPackets().Where(p => p.Body.Length < 100).ToList();
+        var idle = new RecordingPacketSink();
+        using (var transport = new CoalescingStream(new ScriptedReadStream(small.Select(p => new ReadOnlyMemory<byte>(BrokerPackets.Frame(p.FirstByte, p.Body))))))
+        {
+            var reader = new PacketReader(transport, idle, ConnectionSession.MaximumIncomingPacketSize);
+            await reader.RunAsync(CancellationToken.None).WaitAsync(Timeout);
+            Assert.Equal(PacketReader.InitialBufferSize, reader.BufferLength);
+        }
+
+        AssertSame(small, idle, "small packets");
+
+        // A 10 KB packet: the buffer grows to hold it (no gathering below 64 KB), and it arrives whole.
+        List<(byte, byte[])> medium = [(0x30, [0, 1, (byte)'m', .. new byte[10 * 1024]]), (0xD0, [])];
+        var sink = new RecordingPacketSink();
+        using (var transport = new CoalescingStream(ScriptedReadStream.InChunks(Wire(medium), 1500)))
+        {
+            var reader = new PacketReader(transport, sink, ConnectionSession.MaximumIncomingPacketSize);
+            await reader.RunAsync(CancellationToken.None).WaitAsync(Timeout);
+            Assert.InRange(reader.BufferLength, 10 * 1024 + 5, 32 * 1024);
+        }
+
+        AssertSame(medium, sink, "a 10 KB packet in 1500-byte reads");
+
+        // A busy stream (reads that fill the buffer): it doubles up to the full 64 KB.
+        var burst = Enumerable.Repeat(MixedPackets(), 200).SelectMany(p => p).ToList();
+        var busy = new RecordingPacketSink();
+        using (var transport = new CoalescingStream(ScriptedReadStream.InChunks(Wire(burst), 64 * 1024)))
+        {
+            var reader = new PacketReader(transport, busy, ConnectionSession.MaximumIncomingPacketSize);
+            await reader.RunAsync(CancellationToken.None).WaitAsync(Timeout);
+            Assert.Equal(PacketReader.BufferSize, reader.BufferLength);
+        }
+
+        AssertSame(burst, busy, "a burst");
+    }
+
+    [Fact]
     public async Task A_remaining_length_claiming_256_MB_then_a_close_is_a_clear_error_without_a_256_MB_allocation()
     {
         byte[] claim = [0x30, 0xFF, 0xFF, 0xFF, 0x7F, 0, 1, (byte)'t'];
