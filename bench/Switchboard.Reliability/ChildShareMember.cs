@@ -23,7 +23,8 @@ public static class ChildShareMember
                 o.SessionExpiry = TimeSpan.FromHours(1);
             }
         }));
-        await client.ConnectAsync();
+        // The handler first, then the connection: with a persistent session the broker sends what waited in it
+        // right after CONNACK, and a message no handler wants yet is acknowledged and gone.
         await using var subscription = await client.SubscribeAsync(args["filter"], async (m, _) =>
         {
             await gate.WaitAsync();
@@ -37,6 +38,7 @@ public static class ChildShareMember
                 gate.Release();
             }
         }, Qos.AtLeastOnce);
+        await client.ConnectAsync();
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ready {client.GetStats().Broker}"));
         await stdout.FlushAsync();
 

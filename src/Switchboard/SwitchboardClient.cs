@@ -146,6 +146,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         HandlerErrors = Volatile.Read(ref _counters.HandlerErrors),
         MalformedEnvelopes = Volatile.Read(ref _counters.MalformedEnvelopes),
         PoisonMessages = Volatile.Read(ref _counters.PoisonMessages),
+        Unrouted = Volatile.Read(ref _counters.Unrouted),
         IncomingQueued = _dispatcher.Count,
         SessionsLost = Volatile.Read(ref _counters.SessionsLost),
         LastError = _counters.LastError,

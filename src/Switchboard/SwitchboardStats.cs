@@ -39,6 +39,10 @@ public sealed record SwitchboardStats
     /// <summary>Messages whose handler kept failing, acknowledged as poison after <see cref="SwitchboardOptions.MaxRedeliveries"/>.</summary>
     public long PoisonMessages { get; init; }
 
+    /// <summary>QoS ≥ 1 messages that matched no handler (acknowledged, so the broker drops them): typically what a
+    /// persistent session held, arriving before the handlers were added. Subscribe before connecting to receive it.</summary>
+    public long Unrouted { get; init; }
+
     /// <summary>Messages waiting in the incoming queue for their handlers.</summary>
     public int IncomingQueued { get; init; }
 

@@ -13,6 +13,8 @@ internal sealed class ClientCounters
     public long HandlerErrors;
     public long MalformedEnvelopes;
     public long PoisonMessages;
+
+    public long Unrouted;
     public long SessionsLost;
     public int Inflight;
     private string? _lastError;

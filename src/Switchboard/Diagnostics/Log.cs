@@ -95,6 +95,9 @@ internal static partial class Log
     [LoggerMessage(70, LogLevel.Warning, "The broker acknowledged a QoS 2 publish to {Topic} with PUBACK, as for QoS 1 (it does not support QoS 2; RabbitMQ before 3.13 does this): QoS 2 publishes on this connection are delivered at least once, not exactly once")]
     public static partial void ExactlyOnceDowngraded(ILogger logger, string topic);
 
+    [LoggerMessage(47, LogLevel.Warning, "A message on {Topic} matched no handler and was acknowledged, so the broker will not send it again ({Count} so far on this connection). With a persistent session, what waited for the client arrives right after it connects: subscribe before ConnectAsync to receive it")]
+    public static partial void Unrouted(ILogger logger, string topic, long count);
+
     [LoggerMessage(42, LogLevel.Error, "A message on {Topic} failed its handler {Attempts} times; acknowledged as poison (last error: {Error})")]
     public static partial void PoisonMessage(ILogger logger, string topic, int attempts, string error);
 

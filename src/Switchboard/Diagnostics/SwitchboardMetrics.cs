@@ -35,6 +35,7 @@ internal sealed class SwitchboardMetrics : IDisposable
         _meter.CreateObservableCounter("switchboard.duplicates.dropped", () => Volatile.Read(ref counters.DuplicatesDropped), "{message}", "Duplicate envelopes suppressed");
         _meter.CreateObservableCounter("switchboard.handler.errors", () => Volatile.Read(ref counters.HandlerErrors), "{error}", "Handler invocations that threw");
         _meter.CreateObservableCounter("switchboard.messages.poison", () => Volatile.Read(ref counters.PoisonMessages), "{message}", "Messages acknowledged as poison after their handler kept failing");
+        _meter.CreateObservableCounter("switchboard.messages.unrouted", () => Volatile.Read(ref counters.Unrouted), "{message}", "QoS >= 1 messages that matched no handler (acknowledged and dropped)");
         _meter.CreateObservableCounter("switchboard.envelopes.malformed", () => Volatile.Read(ref counters.MalformedEnvelopes), "{message}", "Malformed envelopes ignored");
         _meter.CreateObservableCounter("switchboard.reconnects", () => Volatile.Read(ref counters.Reconnects), "{reconnect}", "Successful reconnections");
         _meter.CreateObservableCounter("switchboard.sessions.lost", () => Volatile.Read(ref counters.SessionsLost), "{session}", "Reconnects without the broker's session");

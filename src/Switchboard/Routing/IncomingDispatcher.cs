@@ -43,6 +43,8 @@ internal sealed class IncomingDispatcher
 
     // Failures per message (topic, payload) while its acknowledgement is withheld; the lane holder's only.
     private readonly Dictionary<(string Topic, int Hash, int Length), int> _failures = [];
+    private ConnectionSession? _unroutedOn;
+    private long _unroutedOnSession;
     private const int MaxTrackedFailures = 10_000;
     private readonly int _maxRedeliveries;
     private readonly int _stallThreshold;
@@ -259,6 +261,11 @@ internal sealed class IncomingDispatcher
         Exception? failure = null;
         _matches.Clear();
         _table.Match(message, _matches);
+        if (_matches.Count == 0 && message.Qos != Qos.AtMostOnce)
+        {
+            CountUnrouted(incoming);
+        }
+
         foreach (var entry in _matches)
         {
             foreach (var registration in entry.Handlers)
@@ -373,6 +380,26 @@ internal sealed class IncomingDispatcher
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A QoS ≥ 1 message no handler wants: acknowledged (a stray message after an unsubscribe is expected), but counted
+    /// and named once per connection, because the usual cause loses data: a persistent session's waiting messages arrive
+    /// right after CONNACK, before handlers added after <c>ConnectAsync</c> exist.
+    /// </summary>
+    private void CountUnrouted(IncomingMessage incoming)
+    {
+        Interlocked.Increment(ref _counters.Unrouted);
+        if (!ReferenceEquals(_unroutedOn, incoming.Session))
+        {
+            _unroutedOn = incoming.Session;
+            _unroutedOnSession = 0;
+        }
+
+        if (++_unroutedOnSession == 1)
+        {
+            Log.Unrouted(_logger, incoming.Message.Topic, _unroutedOnSession);
+        }
     }
 
     private static (string, int, int) FailureKey(MqttMessage message)

@@ -22,6 +22,63 @@ public sealed class SessionEngineBehaviourTests
 
     // Mosquitto only: MQTTnet.Server 5.2 keeps no QoS 2 flow state across a reconnect (it delivers a repeated
     // PUBLISH again, and resends a PUBLISH where PUBREL is due), so no client can get exactly-once through it.
+    [Theory]
+    [MemberData(nameof(TestBrokers.All), MemberType = typeof(TestBrokers))]
+    public async Task A_restarted_service_that_subscribes_before_connecting_gets_what_waited_in_its_session(string brokerName)
+    {
+        await using var broker = await TestBrokers.StartAsync(brokerName);
+        var clientId = $"restarted-{Guid.NewGuid():N}";
+        await using (var first = await TestClients.ConnectAsync(broker, clientId, Persistent))
+        {
+            await using var sub = await first.SubscribeAsync("waiting/+", (_, _) => ValueTask.CompletedTask);
+            await first.ShutdownAsync(TimeSpan.FromSeconds(5));
+        }
+
+        await using var publisher = await TestClients.ConnectAsync(broker);
+        for (var i = 0; i < 20; i++)
+        {
+            await publisher.PublishAsync($"waiting/{i % 3}", $"m{i}");
+        }
+
+        // The process comes back: handlers first, then the connection, so nothing that waited arrives before them.
+        var seen = new ConcurrentQueue<string>();
+        await using var again = new SwitchboardClient(TestClients.Options(broker, Transport.Tcp, clientId, Persistent));
+        await using var handler = await again.SubscribeAsync("waiting/+", (m, _) =>
+        {
+            seen.Enqueue(m.PayloadAsString());
+            return ValueTask.CompletedTask;
+        });
+        await again.ConnectAsync().WaitAsync(Timeout);
+        await Eventually.WaitAsync(() => seen.Count == 20, Timeout, "every message that waited in the session arrived");
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"m{i}"), seen);
+        Assert.Equal(0, again.GetStats().Unrouted);
+    }
+
+    [Fact]
+    public async Task Messages_that_waited_in_the_session_and_find_no_handler_are_counted_and_named_not_dropped_silently()
+    {
+        await using var broker = await TestBrokers.StartAsync(TestBrokers.Mosquitto);
+        var clientId = $"late-{Guid.NewGuid():N}";
+        await using (var first = await TestClients.ConnectAsync(broker, clientId, Persistent))
+        {
+            await using var sub = await first.SubscribeAsync("late/#", (_, _) => ValueTask.CompletedTask);
+            await first.ShutdownAsync(TimeSpan.FromSeconds(5));
+        }
+
+        await using var publisher = await TestClients.ConnectAsync(broker);
+        for (var i = 0; i < 5; i++)
+        {
+            await publisher.PublishAsync("late/x", $"m{i}");
+        }
+
+        // Connected without any handler: the broker sends what waited at once, and no handler wants it.
+        var logs = new CapturingLoggerFactory();
+        await using var again = new SwitchboardClient(TestClients.Options(broker, Transport.Tcp, clientId, Persistent), logs);
+        await again.ConnectAsync().WaitAsync(Timeout);
+        await Eventually.WaitAsync(() => again.GetStats().Unrouted == 5, Timeout, "the five messages were counted as unrouted");
+        Assert.Contains(logs.Entries, e => e.Message.Contains("matched no handler", StringComparison.Ordinal) && e.Message.Contains("subscribe before ConnectAsync", StringComparison.Ordinal));
+    }
+
     public static TheoryData<string, int> PublisherCuts => new()
     {
         // Lost before the PUBREC reached us: we resend the PUBLISH (DUP, same id); the broker must not deliver twice.
