@@ -181,7 +181,7 @@ internal static class DiscoveryConfigBuilder
             }
 
             config.Remove("availability_topic");
-            merged.Add(entry);
+            merged.Add((JsonNode)entry);
         }
 
         if (merged.Count > 0 && !config.ContainsKey("availability_mode"))
@@ -202,7 +202,7 @@ internal static class DiscoveryConfigBuilder
         var identifiers = new JsonArray(device.Id);
         foreach (var identifier in device.Identifiers.Where(i => i != device.Id))
         {
-            identifiers.Add(identifier);
+            identifiers.Add((JsonNode)identifier);
         }
 
         var json = new JsonObject { ["identifiers"] = identifiers };
