@@ -51,7 +51,7 @@ internal static class DiscoveryConfigBuilder
         var origin = new JsonObject { ["name"] = "Switchboard", ["sw_version"] = Version };
         JsonArray? availability = healthTopic is null
             ? null
-            : [new JsonObject { ["topic"] = healthTopic, ["value_template"] = HealthAvailabilityTemplate }];
+            : new JsonArray(new JsonObject { ["topic"] = healthTopic, ["value_template"] = HealthAvailabilityTemplate }); // not a collection expression: that binds JsonArray.Add<T>, which is not AOT safe
         var entities = new List<AnnouncedEntity>();
         foreach (var entity in device.Entities)
         {
