@@ -10,6 +10,10 @@ const string Usage = """
       --outbox                the durable outbox's cost per MQTT_OUTBOX_FSYNC mode (Post p50/p99, QoS 1 throughput)
       --registry-scale        a Home Assistant registry ingesting a large Zigbee2MQTT-shaped install: --devices N (5000,
                               4 entities each), then --state-rate N state msg/s (20000) for --seconds N (5)
+      --footprint             one small service's cost to run: the StatusPublisher sample as JIT and as Native AOT
+                              (built first: dotnet build + dotnet publish -r linux-x64; --no-build reuses them) and its
+                              Python asyncio-mqtt equivalent (bench/footprint/status_publisher.py): start → connected,
+                              idle VmRSS after --idle-seconds N (5), sizes; --reps N (5); --env K=V,K=V for the .NET ones
       --check                 integrity only: Switchboard, 2k messages at QoS 0 and 1; exit 1 on loss (QoS 1) or duplicates
       --protocol 5|3.1.1|both MQTT version of every client (default 5); both = a table section per version
       --transport tcp|tls|both  the private Mosquitto's listener(s) every client uses (default both: TCP rows, then TLS
@@ -61,6 +65,12 @@ if (options.ContainsKey("check"))
     var result = await BenchCheck.RunAsync(url, Int("messages", BenchCheck.DefaultMessages));
     Console.WriteLine(result);
     return result.Passed ? 0 : 1;
+}
+
+if (options.ContainsKey("footprint"))
+{
+    var env = options.TryGetValue("env", out var pairs) ? pairs.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+    return await Footprint.RunAsync(url, Int("reps", 5), Int("idle-seconds", 5), !options.ContainsKey("no-build"), env);
 }
 
 if (options.ContainsKey("registry-scale"))
