@@ -23,8 +23,8 @@ public sealed partial class WatchTerminalTests
         var server = new TmuxServer(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"sb-tmux-{Guid.NewGuid():N}"[..16])).FullName);
         try
         {
-            await TmuxAsync(server, "new-session", "-d", "-s", "devices", "-x", "200", "-y", "60", $"dotnet {CliProcess.CliPath} devices --watch --url {url}");
-            await TmuxAsync(server, "new-session", "-d", "-s", "health", "-x", "200", "-y", "60", $"dotnet {CliProcess.CliPath} health --watch --url {url}");
+            await TmuxAsync(server, "new-session", "-d", "-s", "devices", "-x", "200", "-y", "60", $"dotnet '{CliProcess.CliPath}' devices --watch --url {url}");
+            await TmuxAsync(server, "new-session", "-d", "-s", "health", "-x", "200", "-y", "60", $"dotnet '{CliProcess.CliPath}' health --watch --url {url}");
 
             // The table of the home, the kitchen light off, then the watch.
             var devices = await WaitForPaneAsync(server, "devices", p => p.Contains("watching", StringComparison.Ordinal));
