@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command. Installs what the tests need when it is missing (with apt-get: Mosquitto and its clients,
-# Debian's python3-paho-mqtt and python3-asyncio-mqtt for /usr/bin/python3, Node.js and npm; with npm ci: MQTT.js in
-# bench/node-peer), builds Switchboard.slnx (Release), runs every test project under tests/ with a TRX logger and a
-# hang timeout, and ends with one line: "N passed, N failed[, N skipped]".
+# Debian's python3-paho-mqtt and python3-asyncio-mqtt for /usr/bin/python3, Node.js and npm, Chromium, clang and
+# zlib1g-dev (Native AOT), tmux; with npm ci: MQTT.js in bench/node-peer), builds Switchboard.slnx (Release), runs
+# every test project under tests/ with a TRX logger and a hang timeout, and ends with one line: "N passed, N failed[,
+# N skipped]".
 # Exits non-zero if the build fails, any test fails, or any test run errors (crash, hang, no results).
 #
 # Environment:
@@ -34,8 +35,9 @@ python_has() {
 # mosquitto_pub/sub (the integration and interop tests), RabbitMQ (the two-node cluster of the failover tests; the tests
 # start their own nodes, so the package's system service is kept from starting: a policy-rc.d that refuses for the
 # time of the install, then the service disabled where systemd runs), paho-mqtt and asyncio-mqtt for Debian's python3 and Node.js
-# (the interop probes in tests/Switchboard.Cli.Tests/Interop), and Chromium (the dashboard's browser tests, driven by
-# Playwright for .NET, which never downloads a browser of its own). Does nothing when everything is there.
+# (the interop probes in tests/Switchboard.Cli.Tests/Interop), Chromium (the dashboard's browser tests, driven by
+# Playwright for .NET, which never downloads a browser of its own), clang and zlib1g-dev (the CLI's Native AOT publish in
+# NativeAotTests) and tmux (the --watch views in a terminal). Does nothing when everything is there.
 ensure_apt_packages() {
   local missing=()
   if ! command -v mosquitto >/dev/null 2>&1 || ! command -v mosquitto_sub >/dev/null 2>&1 || ! command -v mosquitto_pub >/dev/null 2>&1; then
@@ -51,6 +53,11 @@ ensure_apt_packages() {
   fi
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # The Native AOT publish of the CLI (NativeAotTests): clang as the linker driver, zlib's headers and static library.
+  command -v clang >/dev/null 2>&1 || missing+=(clang)
+  dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+  # The --watch views in a real terminal (WatchTerminalTests).
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   if [ "${#missing[@]}" -eq 0 ]; then
     return
   fi
@@ -91,7 +98,7 @@ ensure_apt_packages() {
     ${sudo[@]+"${sudo[@]}"} systemctl disable --now rabbitmq-server >/dev/null 2>&1 || true
   fi
   local tool module
-  for tool in mosquitto mosquitto_sub mosquitto_pub node npm; do
+  for tool in mosquitto mosquitto_sub mosquitto_pub node npm clang tmux; do
     if ! command -v "$tool" >/dev/null 2>&1; then
       log "error: $tool is still not on PATH after installing ${missing[*]}"
       exit 1

@@ -12,6 +12,10 @@ const string Usage = """
                               4 entities each), then --state-rate N state msg/s (20000) for --seconds N (5)
       --many-clients N        N idle clients in one process: connect-all time, RSS and GC heap per client, threads, idle
                               CPU over --seconds N (10) with --keep-alive N s (5); exit 1 when a target is missed
+      --footprint             one small service's cost to run: the StatusPublisher sample as JIT and as Native AOT
+                              (built first: dotnet build + dotnet publish -r linux-x64; --no-build reuses them) and its
+                              Python asyncio-mqtt equivalent (bench/footprint/status_publisher.py): start → connected,
+                              idle VmRSS after --idle-seconds N (5), sizes; --reps N (5); --env K=V,K=V for the .NET ones
       --check                 integrity only: Switchboard, 2k messages at QoS 0 and 1; exit 1 on loss (QoS 1) or duplicates
       --protocol 5|3.1.1|both MQTT version of every client (default 5); both = a table section per version
       --transport tcp|tls|both  the private Mosquitto's listener(s) every client uses (default both: TCP rows, then TLS
@@ -68,6 +72,12 @@ if (options.ContainsKey("check"))
 if (options.ContainsKey("many-clients"))
 {
     return await ManyClients.RunAsync(url, Int("many-clients", 1_000), Int("seconds", 10), Int("keep-alive", 5));
+}
+
+if (options.ContainsKey("footprint"))
+{
+    var env = options.TryGetValue("env", out var pairs) ? pairs.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+    return await Footprint.RunAsync(url, Int("reps", 5), Int("idle-seconds", 5), !options.ContainsKey("no-build"), env);
 }
 
 if (options.ContainsKey("registry-scale"))

@@ -38,5 +38,5 @@ public sealed class RememberSpeech(MemoryStore memory) : IEventHandler<SpeechTex
 public sealed class AnswerQuery(MemoryStore memory, SwitchboardClient mqtt) : IEventHandler<MemoryQuery>
 {
     public async ValueTask HandleAsync(Envelope<MemoryQuery> e, CancellationToken cancellationToken) =>
-        await mqtt.PublishEventAsync("memory/results", "memory.query.result", new MemoryResult(e.Data.Query, memory.Find(e.Data.Query, e.Data.TopK)), correlationId: e.Id, cancellationToken: cancellationToken);
+        await mqtt.PublishEventAsync("memory/results", "memory.query.result", new MemoryResult(e.Data.Query, memory.Find(e.Data.Query, e.Data.TopK)), MemoryJsonContext.Default.MemoryResult, correlationId: e.Id, cancellationToken: cancellationToken);
 }

@@ -9,7 +9,7 @@ using Switchboard.Hosting;
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddSingleton<MemoryStore>();
 builder.Services.AddSwitchboard(builder.Configuration)
-    .AddEventSubscription<RememberSpeech, SpeechText>("stt/final")
-    .AddEventSubscription<AnswerQuery, MemoryQuery>("memory/query")
+    .AddEventSubscription<RememberSpeech, SpeechText>("stt/final", MemoryJsonContext.Default.SpeechText)
+    .AddEventSubscription<AnswerQuery, MemoryQuery>("memory/query", MemoryJsonContext.Default.MemoryQuery)
     .AddHealthCheck();
 await builder.Build().RunAsync();

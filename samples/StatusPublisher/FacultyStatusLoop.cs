@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard;
@@ -20,12 +21,8 @@ public sealed partial class FacultyStatusLoop(SwitchboardClient mqtt, TimeProvid
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         for (var tick = 0; await timer.WaitForNextTickAsync(stoppingToken); tick++)
         {
-            var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-            {
-                ["faculty_id"] = 7,
-                ["status"] = Statuses[tick % Statuses.Length],
-                ["timestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0,
-            });
+            var status = new FacultyStatus(7, Statuses[tick % Statuses.Length], time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+            var payload = JsonSerializer.SerializeToUtf8Bytes(status, StatusJsonContext.Default.FacultyStatus);
             var started = Stopwatch.GetTimestamp();
             var queued = mqtt.Post("consultease/faculty/7/status", payload, Qos.AtLeastOnce);
             if (tick > 0)
@@ -52,3 +49,11 @@ public sealed partial class FacultyStatusLoop(SwitchboardClient mqtt, TimeProvid
     [LoggerMessage(2, LogLevel.Information, "published {Published}, queued {Queued}, dropped {Dropped}, reconnects {Reconnects}, state {State}; slowest Post {SlowestMicroseconds:0.0} µs")]
     private static partial void LogStats(ILogger logger, long published, int queued, long dropped, long reconnects, ConnectionState state, double slowestMicroseconds);
 }
+
+/// <summary>The status message: <c>{"faculty_id":7,"status":"away","timestamp":1712345678.123}</c>.</summary>
+public sealed record FacultyStatus(int FacultyId, string Status, double Timestamp);
+
+/// <summary>Source-generated JSON (snake_case): no reflection, so the sample publishes with Native AOT.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(FacultyStatus))]
+internal sealed partial class StatusJsonContext : JsonSerializerContext;

@@ -27,6 +27,7 @@ try
     }
 
     var parsed = CommandArguments.Parse(args, flags);
+    CommandHelp.ThrowIfUndeclared(parsed);
     return parsed.Command switch
     {
         "demo" => await DemoCommand.RunAsync(parsed, cancel.Token),

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -8,6 +10,11 @@ namespace Switchboard.Hosting;
 /// <summary>Subscriptions with DI handlers, a health check and hosting options for the shared client.</summary>
 public static class SwitchboardBuilderExtensions
 {
+    private const string ReflectionJson =
+        "Deserializes envelope data with reflection-based System.Text.Json metadata, which trimming can break and Native " +
+        "AOT cannot generate. Use the AddEventSubscription overload that takes a JsonTypeInfo<T> from a source-generated " +
+        "JsonSerializerContext instead.";
+
     /// <summary>
     /// Subscribes <paramref name="filter"/> when the host starts; every message is handled by a
     /// <typeparamref name="THandler"/> resolved in a new DI scope (registered as scoped unless already registered).
@@ -17,7 +24,7 @@ public static class SwitchboardBuilderExtensions
     /// <param name="builder">The builder from <c>AddSwitchboard</c>.</param>
     /// <param name="filter">A topic filter (<c>+</c>, <c>#</c>, <c>$share/&lt;group&gt;/…</c>).</param>
     /// <param name="qos">The subscription's maximum QoS.</param>
-    public static ISwitchboardBuilder AddSubscription<THandler>(this ISwitchboardBuilder builder, string filter, Qos qos = Qos.AtLeastOnce)
+    public static ISwitchboardBuilder AddSubscription<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this ISwitchboardBuilder builder, string filter, Qos qos = Qos.AtLeastOnce)
         where THandler : class, IMessageHandler
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -33,15 +40,43 @@ public static class SwitchboardBuilderExtensions
 
     /// <summary>
     /// Subscribes <paramref name="filter"/> for envelopes when the host starts; each envelope, with <c>data</c>
-    /// deserialized to <typeparamref name="T"/>, is handled by a <typeparamref name="THandler"/> resolved in a new DI
-    /// scope. Payloads that are not envelopes are counted and skipped by the client.
+    /// deserialized to <typeparamref name="T"/> with reflection-based metadata (the client's
+    /// <see cref="SwitchboardOptions.JsonSerializerOptions"/> or its snake_case default), is handled by a
+    /// <typeparamref name="THandler"/> resolved in a new DI scope. Payloads that are not envelopes are counted and
+    /// skipped by the client. Under trimming or Native AOT use the overload that takes a <see cref="JsonTypeInfo{T}"/>.
     /// </summary>
     /// <typeparam name="THandler">The handler type.</typeparam>
     /// <typeparam name="T">The type of the envelope's <c>data</c>.</typeparam>
     /// <param name="builder">The builder from <c>AddSwitchboard</c>.</param>
     /// <param name="filter">A topic filter.</param>
     /// <param name="qos">The subscription's maximum QoS.</param>
-    public static ISwitchboardBuilder AddEventSubscription<THandler, T>(this ISwitchboardBuilder builder, string filter, Qos qos = Qos.AtLeastOnce)
+    [RequiresUnreferencedCode(ReflectionJson)]
+    [RequiresDynamicCode(ReflectionJson)]
+    public static ISwitchboardBuilder AddEventSubscription<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, T>(this ISwitchboardBuilder builder, string filter, Qos qos = Qos.AtLeastOnce)
+        where THandler : class, IEventHandler<T> =>
+        AddEventSubscription<THandler, T>(builder, filter, static (client, filter, handler, qos, ct) => client.SubscribeEventsAsync(filter, handler, qos, ct), qos);
+
+    /// <summary>
+    /// Subscribes <paramref name="filter"/> for envelopes when the host starts; each envelope, with <c>data</c>
+    /// deserialized to <typeparamref name="T"/> with <paramref name="typeInfo"/> (source-generated metadata, from a
+    /// <c>JsonSerializerContext</c>: trimming and Native AOT safe), is handled by a <typeparamref name="THandler"/>
+    /// resolved in a new DI scope. Payloads that are not envelopes are counted and skipped by the client.
+    /// </summary>
+    /// <typeparam name="THandler">The handler type.</typeparam>
+    /// <typeparam name="T">The type of the envelope's <c>data</c>.</typeparam>
+    /// <param name="builder">The builder from <c>AddSwitchboard</c>.</param>
+    /// <param name="filter">A topic filter.</param>
+    /// <param name="typeInfo">The JSON metadata of <typeparamref name="T"/>.</param>
+    /// <param name="qos">The subscription's maximum QoS.</param>
+    public static ISwitchboardBuilder AddEventSubscription<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, T>(this ISwitchboardBuilder builder, string filter, JsonTypeInfo<T> typeInfo, Qos qos = Qos.AtLeastOnce)
+        where THandler : class, IEventHandler<T>
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return AddEventSubscription<THandler, T>(builder, filter, (client, filter, handler, qos, ct) => client.SubscribeEventsAsync(filter, handler, typeInfo, qos, ct), qos);
+    }
+
+    private static ISwitchboardBuilder AddEventSubscription<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, T>(
+        ISwitchboardBuilder builder, string filter, Func<SwitchboardClient, string, EnvelopeHandler<T>, Qos, CancellationToken, Task<Subscription>> subscribe, Qos qos)
         where THandler : class, IEventHandler<T>
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -50,7 +85,7 @@ public static class SwitchboardBuilderExtensions
         Add(builder, new SubscriptionRegistration(filter, qos, typeof(THandler), (client, services, ct) =>
         {
             var scopes = services.GetRequiredService<IServiceScopeFactory>();
-            return client.SubscribeEventsAsync<T>(filter, (envelope, token) => HandleEventAsync<THandler, T>(scopes, envelope, token), qos, ct);
+            return subscribe(client, filter, (envelope, token) => HandleEventAsync<THandler, T>(scopes, envelope, token), qos, ct);
         }));
         return builder;
     }

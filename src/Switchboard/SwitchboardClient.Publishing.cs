@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json.Serialization.Metadata;
 
@@ -63,6 +64,8 @@ public sealed partial class SwitchboardClient
     /// Publishes <paramref name="data"/> in an envelope (<c>{"id","type","ts","source","data"}</c>) and returns its id,
     /// which is <paramref name="correlationId"/> when given (a reply carries the request's id).
     /// </summary>
+    [RequiresUnreferencedCode(AotMessages.ReflectionJson)]
+    [RequiresDynamicCode(AotMessages.ReflectionJson)]
     public Task<string> PublishEventAsync<T>(string topic, string type, T data, string? correlationId = null, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default) =>
         PublishEventAsync(topic, type, data, TypeInfo<T>(), correlationId, qos, retain, cancellationToken);
 
@@ -95,6 +98,8 @@ public sealed partial class SwitchboardClient
 
     /// <summary>As <see cref="PostEvent{T}(string, string, T, JsonTypeInfo{T}, Qos, bool)"/>, with the serializer
     /// options' metadata for <typeparamref name="T"/>.</summary>
+    [RequiresUnreferencedCode(AotMessages.ReflectionJson)]
+    [RequiresDynamicCode(AotMessages.ReflectionJson)]
     public bool PostEvent<T>(string topic, string type, T data, Qos qos = Qos.AtLeastOnce, bool retain = false) =>
         PostEvent(topic, type, data, TypeInfo<T>(), qos, retain);
 
@@ -301,5 +306,7 @@ public sealed partial class SwitchboardClient
 
     private double UnixNow() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;
 
-    private JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)_settings.Json.GetTypeInfo(typeof(T));
+    [RequiresUnreferencedCode(AotMessages.ReflectionJson)]
+    [RequiresDynamicCode(AotMessages.ReflectionJson)]
+    private JsonTypeInfo<T> TypeInfo<T>() => _settings.ReflectionTypeInfo<T>();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Switchboard;
@@ -11,6 +12,8 @@ public sealed partial class SwitchboardClient
     /// <c>{topic}/reply</c>) — how the Python services answer.
     /// </summary>
     /// <exception cref="TimeoutException">No reply within <paramref name="timeout"/> (default <see cref="SwitchboardOptions.RequestTimeout"/>).</exception>
+    [RequiresUnreferencedCode(AotMessages.ReflectionJson)]
+    [RequiresDynamicCode(AotMessages.ReflectionJson)]
     public Task<Envelope<TReply>> RequestAsync<TRequest, TReply>(string topic, string type, TRequest data, TimeSpan? timeout = null, string? replyTopic = null, CancellationToken cancellationToken = default) =>
         RequestAsync(topic, type, data, TypeInfo<TRequest>(), TypeInfo<TReply>(), timeout, replyTopic, cancellationToken);
 
@@ -84,6 +87,8 @@ public sealed partial class SwitchboardClient
     /// response topic (echoing its correlation data), else to <paramref name="replyTopic"/> (default <c>{topic}/reply</c>).
     /// A handler that throws is logged and counted; the requester then times out.
     /// </summary>
+    [RequiresUnreferencedCode(AotMessages.ReflectionJson)]
+    [RequiresDynamicCode(AotMessages.ReflectionJson)]
     public Task<Subscription> RespondAsync<TRequest, TReply>(string topic, string replyType, Func<Envelope<TRequest>, CancellationToken, ValueTask<TReply>> handler, Qos qos = Qos.AtLeastOnce, string? replyTopic = null, CancellationToken cancellationToken = default) =>
         RespondAsync(topic, replyType, handler, TypeInfo<TRequest>(), TypeInfo<TReply>(), qos, replyTopic, cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Switchboard;
@@ -28,6 +29,8 @@ public sealed partial class SwitchboardClient
     /// not fit <typeparamref name="T"/>), are counted (<see cref="SwitchboardStats.MalformedEnvelopes"/>), logged and
     /// skipped, and their messages acknowledged: they never reach the handler and never count as handler errors.
     /// </summary>
+    [RequiresUnreferencedCode(AotMessages.ReflectionJson)]
+    [RequiresDynamicCode(AotMessages.ReflectionJson)]
     public Task<Subscription> SubscribeEventsAsync<T>(string filter, EnvelopeHandler<T> handler, Qos qos = Qos.AtLeastOnce, CancellationToken cancellationToken = default) =>
         SubscribeEventsAsync(filter, handler, TypeInfo<T>(), qos, cancellationToken);
 

@@ -22,7 +22,7 @@ internal sealed class CliProcess : IAsyncDisposable
     }
 
     /// <summary>The CLI in its own build output (see the project file for why not the copy beside the tests).</summary>
-    private static string CliPath { get; } =
+    internal static string CliPath { get; } =
         typeof(CliProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .SingleOrDefault(a => a.Key == "SwitchboardCliPath")?.Value is { } path && File.Exists(path)
             ? path

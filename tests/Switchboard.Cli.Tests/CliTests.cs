@@ -61,6 +61,35 @@ public sealed class CliTests
     }
 
     [Theory]
+    [InlineData("--typo", "demo", "--typo", "1")]
+    [InlineData("--typo", "broker", "--typo", "1")]
+    [InlineData("--typo", "pub", "--typo", "1")]
+    [InlineData("--typo", "sub", "--typo", "1")]
+    [InlineData("--typo", "request", "--typo", "1")]
+    [InlineData("--typo", "health", "--typo")]
+    [InlineData("--typo", "simulate", "--typo", "1")]
+    [InlineData("--typo", "devices", "--typo", "1")]
+    [InlineData("--typo", "set", "light.kitchen", "on", "--typo", "1")]
+    [InlineData("--typo", "dashboard", "--typo", "1")]
+    [InlineData("--typo", "bench", "--typo", "1")]
+    [InlineData("'extra'", "pub", "--topic", "t", "--message", "m", "extra")]
+    [InlineData("'5'", "health", "--watch", "5")]
+    [InlineData("--port 'abc'", "broker", "--port", "abc")]
+    [InlineData("--qos '7'", "pub", "--url", "mqtt://127.0.0.1:1", "--topic", "t", "--message", "m", "--qos", "7")]
+    [InlineData("--count 'x'", "sub", "--url", "mqtt://127.0.0.1:1", "--count", "x")]
+    [InlineData("--size 'big'", "bench", "--size", "big")]
+    [InlineData("--timeout 'zz'", "health", "--url", "mqtt://127.0.0.1:1", "--timeout", "zz")]
+    [InlineData("--misbehave", "simulate", "--misbehave", "kitchen:fly")]
+    [InlineData("--timeout needs a value", "set", "light.kitchen", "on", "--timeout")]
+    public async Task A_usage_error_names_the_bad_argument_before_anything_else_is_checked(string named, params string[] args)
+    {
+        // No broker is given: a misspelt option must still be reported as such, not as "needs a broker".
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Timeout, args);
+        Assert.True(code == 2, $"exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        Assert.Contains(named, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("pub", "--help")]
     [InlineData("set", "-h")]
     [InlineData("sub", "--url", "mqtt://127.0.0.1:1", "--help")]

@@ -70,7 +70,7 @@ internal static class DemoCommand
             }
 
             return ValueTask.CompletedTask;
-        }, Qos.AtLeastOnce, cancellationToken);
+        }, CliJsonContext.Default.HealthStatusMessage, Qos.AtLeastOnce, cancellationToken);
 
         // memory-worker: remembers what was said and answers queries, like the Python service of source write-up 001.
         var memory = new ConcurrentQueue<string>();

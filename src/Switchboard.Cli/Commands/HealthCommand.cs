@@ -28,7 +28,7 @@ internal static class HealthCommand
             services.AddOrUpdate(id, _ => new ServiceHealth(e.Data, null), (_, old) => old with { Status = e.Data });
             changed.Release();
             return ValueTask.CompletedTask;
-        }, Qos.AtLeastOnce, cancellationToken);
+        }, CliJsonContext.Default.HealthStatusMessage, Qos.AtLeastOnce, cancellationToken);
         await using var beats = await client.SubscribeAsync("system/keepalive/+", (m, _) =>
         {
             var id = m.Topic["system/keepalive/".Length..];

@@ -21,6 +21,9 @@ internal sealed class CommandArguments
 
     public List<string> Positionals { get; }
 
+    /// <summary>The names of the options given (without the dashes), in no particular order.</summary>
+    public IEnumerable<string> OptionNames => _options.Keys;
+
     /// <summary>Parses; options with a value are <c>--name value</c> or <c>--name=value</c>; known flags take none.</summary>
     public static CommandArguments Parse(string[] args, IReadOnlySet<string> flags)
     {

@@ -22,6 +22,50 @@ internal static class CommandHelp
         ("bench", "bench [--count N] [--qos 0|1] [--size bytes]", "quick throughput: one publisher (Post), one subscriber; msg/s, delivered/missing"),
     ];
 
+    /// <summary>
+    /// The options each command reads (its usage line, plus <c>--url</c> and <c>--verbose</c> where they apply), checked
+    /// before the command runs, so a misspelt option is reported by name even when another problem (no broker, a
+    /// missing <c>--topic</c>) would otherwise be reported first. Only <c>set</c> and <c>help</c> take positional arguments.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> OptionsOf = new(StringComparer.Ordinal)
+    {
+        ["demo"] = ["keep-running", "dashboard", "port", "host", "token", "url", "verbose"],
+        ["broker"] = ["port", "host", "username", "password"],
+        ["pub"] = ["topic", "message", "qos", "retain", "type", "timeout", "url"],
+        ["sub"] = ["topic", "count", "timeout", "json", "qos", "url"],
+        ["request"] = ["topic", "type", "data", "timeout", "reply-topic", "json", "protocol", "url"],
+        ["health"] = ["watch", "json", "timeout", "url"],
+        ["simulate"] = ["home", "scale", "offline", "misbehave", "url", "verbose"],
+        ["devices"] = ["watch", "json", "prefix", "url", "verbose"],
+        ["set"] = ["timeout", "prefix", "url", "verbose"],
+        ["dashboard"] = ["port", "host", "token", "prefix", "url", "verbose"],
+        ["bench"] = ["count", "qos", "size", "url", "verbose"],
+    };
+
+    /// <summary>Fails, naming the argument, on an option <paramref name="args"/>'s command does not have or a stray
+    /// positional argument (a command other than <c>set</c> takes none; a flag such as <c>--watch</c> takes no value).</summary>
+    public static void ThrowIfUndeclared(CommandArguments args)
+    {
+        if (!OptionsOf.TryGetValue(args.Command, out var declared))
+        {
+            return;
+        }
+
+        var unknown = args.OptionNames.Where(o => !declared.Contains(o, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new UsageException(
+                $"Unknown option{(unknown.Count > 1 ? "s" : string.Empty)} for '{args.Command}': {string.Join(", ", unknown.Select(u => "--" + u))} " +
+                $"({args.Command} takes {string.Join(", ", declared.Select(d => "--" + d))}; see 'switchboard {args.Command} --help').");
+        }
+
+        if (args.Command != "set" && args.Positionals.Count > 0)
+        {
+            throw new UsageException(
+                $"Unexpected argument '{args.Positionals[0]}' for '{args.Command}': it takes only options (a flag such as --json or --watch takes no value); see 'switchboard {args.Command} --help'.");
+        }
+    }
+
     /// <summary>More for one command's help than fits its summary line.</summary>
     private static readonly Dictionary<string, string> Details = new()
     {

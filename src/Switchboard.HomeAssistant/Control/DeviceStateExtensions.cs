@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -37,11 +38,36 @@ public sealed record DeviceStateReading(string DeviceType, string DeviceId, stri
 /// </summary>
 public static class DeviceStateExtensions
 {
+    private const string ReflectionJson =
+        "Serializes an arbitrary object with reflection-based System.Text.Json, which trimming can break and Native AOT " +
+        "cannot generate. Pass a JsonNode (JsonObject) or a string instead.";
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(2);
 
+    /// <summary>Publishes <paramref name="state"/> to <c>&lt;prefix&gt;/&lt;type&gt;/&lt;id&gt;/set</c> as it is
+    /// (trimming and Native AOT safe).</summary>
+    public static Task SetDeviceStateAsync(this SwitchboardClient client, string deviceType, string deviceId, string state, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(state);
+        return client.PublishAsync(Topic(client, deviceType, deviceId, "set"), state, qos, retain, cancellationToken);
+    }
+
+    /// <summary>Publishes a JSON state to <c>&lt;prefix&gt;/&lt;type&gt;/&lt;id&gt;/set</c> as it is:
+    /// <c>new JsonObject { ["state"] = "on", ["brightness"] = 80 }</c> (trimming and Native AOT safe).</summary>
+    public static Task SetDeviceStateAsync(this SwitchboardClient client, string deviceType, string deviceId, JsonNode state, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(state);
+        return client.PublishAsync(Topic(client, deviceType, deviceId, "set"), state.ToJsonString(), qos, retain, cancellationToken);
+    }
+
     /// <summary>Publishes <paramref name="state"/> to <c>&lt;prefix&gt;/&lt;type&gt;/&lt;id&gt;/set</c>: a string as is,
-    /// JSON nodes as they are, any other object as JSON with snake_case names (<c>{"state":"on","brightness":80}</c>).</summary>
+    /// JSON nodes as they are, any other object as JSON with snake_case names (<c>{"state":"on","brightness":80}</c>),
+    /// serialized with reflection; under trimming or Native AOT pass a string or a <see cref="JsonNode"/> instead.</summary>
+    [RequiresUnreferencedCode(ReflectionJson)]
+    [RequiresDynamicCode(ReflectionJson)]
     public static Task SetDeviceStateAsync(this SwitchboardClient client, string deviceType, string deviceId, object state, Qos qos = Qos.AtLeastOnce, bool retain = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);

@@ -51,7 +51,7 @@ internal static class DiscoveryConfigBuilder
         var origin = new JsonObject { ["name"] = "Switchboard", ["sw_version"] = Version };
         JsonArray? availability = healthTopic is null
             ? null
-            : [new JsonObject { ["topic"] = healthTopic, ["value_template"] = HealthAvailabilityTemplate }];
+            : new JsonArray(new JsonObject { ["topic"] = healthTopic, ["value_template"] = HealthAvailabilityTemplate }); // not a collection expression: that binds JsonArray.Add<T>, which is not AOT safe
         var entities = new List<AnnouncedEntity>();
         foreach (var entity in device.Entities)
         {
@@ -181,7 +181,7 @@ internal static class DiscoveryConfigBuilder
             }
 
             config.Remove("availability_topic");
-            merged.Add(entry);
+            merged.Add((JsonNode)entry);
         }
 
         if (merged.Count > 0 && !config.ContainsKey("availability_mode"))
@@ -202,7 +202,7 @@ internal static class DiscoveryConfigBuilder
         var identifiers = new JsonArray(device.Id);
         foreach (var identifier in device.Identifiers.Where(i => i != device.Id))
         {
-            identifiers.Add(identifier);
+            identifiers.Add((JsonNode)identifier);
         }
 
         var json = new JsonObject { ["identifiers"] = identifiers };

@@ -46,7 +46,7 @@ public sealed class EntityDescription
     /// <summary>The command topic; the default when null (for components that take commands). Empty for none.</summary>
     public string? CommandTopic { get; init; }
 
-    /// <summary>Publish a <c>json_attributes_topic</c> (<c>~/attributes</c>) for <see cref="HomeAssistantDevicePublisher.PublishAttributesAsync"/>.</summary>
+    /// <summary>Publish a <c>json_attributes_topic</c> (<c>~/attributes</c>) for <see cref="HomeAssistantDevicePublisher.PublishAttributesAsync(string, string, JsonNode, CancellationToken)"/>.</summary>
     public bool HasAttributes { get; init; }
 
     /// <summary>Whether states are published retained (so Home Assistant sees them after a restart). Default true.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,6 +22,10 @@ public sealed class HomeAssistantDevicePublisher : IAsyncDisposable
 {
     private const int CommandQueueCapacity = 10_000;
     private static readonly TimeSpan CommandDrainTimeout = TimeSpan.FromSeconds(5);
+    private const string ReflectionJson =
+        "Serializes an arbitrary object with reflection-based System.Text.Json, which trimming can break and Native AOT " +
+        "cannot generate. Pass a JsonNode (JsonObject) or a string payload instead.";
+
     private static readonly JsonSerializerOptions StateJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private readonly SwitchboardClient _client;
     private readonly HomeAssistantOptions _options;
@@ -180,16 +185,36 @@ public sealed class HomeAssistantDevicePublisher : IAsyncDisposable
         return _client.PublishAsync(topic, payload, Qos.AtLeastOnce, entity.Description.RetainState, cancellationToken);
     }
 
-    /// <summary>Publishes an object as a JSON state (snake_case names): <c>new { state = "ON", brightness = 128 }</c>.</summary>
+    /// <summary>Publishes a JSON state as it is: <c>new JsonObject { ["state"] = "ON", ["brightness"] = 128 }</c>
+    /// (trimming and Native AOT safe).</summary>
+    public Task PublishStateAsync(string deviceId, string objectId, JsonNode state, CancellationToken cancellationToken = default) =>
+        PublishStateAsync(deviceId, objectId, (state ?? throw new ArgumentNullException(nameof(state))).ToJsonString(), cancellationToken);
+
+    /// <summary>Publishes an object as a JSON state (snake_case names): <c>new { state = "ON", brightness = 128 }</c>.
+    /// Serializes with reflection; under trimming or Native AOT pass a <see cref="JsonNode"/> or a string instead.</summary>
+    [RequiresUnreferencedCode(ReflectionJson)]
+    [RequiresDynamicCode(ReflectionJson)]
     public Task PublishStateAsync(string deviceId, string objectId, object state, CancellationToken cancellationToken = default) =>
         PublishStateAsync(deviceId, objectId, ToJson(state), cancellationToken);
 
-    /// <summary>Publishes attributes to the entity's <c>json_attributes_topic</c> (see <see cref="EntityDescription.HasAttributes"/>).</summary>
-    public Task PublishAttributesAsync(string deviceId, string objectId, object attributes, CancellationToken cancellationToken = default)
+    /// <summary>Publishes attributes, a JSON object as it is, to the entity's <c>json_attributes_topic</c> (see
+    /// <see cref="EntityDescription.HasAttributes"/>); trimming and Native AOT safe.</summary>
+    public Task PublishAttributesAsync(string deviceId, string objectId, JsonNode attributes, CancellationToken cancellationToken = default) =>
+        PublishAttributesCoreAsync(deviceId, objectId, (attributes ?? throw new ArgumentNullException(nameof(attributes))).ToJsonString(), cancellationToken);
+
+    /// <summary>Publishes attributes to the entity's <c>json_attributes_topic</c> (see <see cref="EntityDescription.HasAttributes"/>).
+    /// An object other than a string or JSON node is serialized with reflection (snake_case names); under trimming or
+    /// Native AOT pass a <see cref="JsonNode"/> instead.</summary>
+    [RequiresUnreferencedCode(ReflectionJson)]
+    [RequiresDynamicCode(ReflectionJson)]
+    public Task PublishAttributesAsync(string deviceId, string objectId, object attributes, CancellationToken cancellationToken = default) =>
+        PublishAttributesCoreAsync(deviceId, objectId, ToJson(attributes), cancellationToken);
+
+    private Task PublishAttributesCoreAsync(string deviceId, string objectId, string payload, CancellationToken cancellationToken)
     {
         var entity = Find(deviceId, objectId);
         var topic = entity.AttributesTopic ?? throw new InvalidOperationException($"Entity '{objectId}' of device '{deviceId}' was announced without HasAttributes.");
-        return _client.PublishAsync(topic, ToJson(attributes), Qos.AtLeastOnce, entity.Description.RetainState, cancellationToken);
+        return _client.PublishAsync(topic, payload, Qos.AtLeastOnce, entity.Description.RetainState, cancellationToken);
     }
 
     /// <summary>Removes a device from Home Assistant: empty retained configs, command subscriptions dropped.</summary>
@@ -397,6 +422,8 @@ public sealed class HomeAssistantDevicePublisher : IAsyncDisposable
         }
     }
 
+    [RequiresUnreferencedCode(ReflectionJson)]
+    [RequiresDynamicCode(ReflectionJson)]
     private static string ToJson(object value) => value switch
     {
         string text => text,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -17,7 +18,7 @@ internal sealed class ClientSettings
         HealthTopic = $"system/health/{ClientId}";
         HeartbeatTopic = $"system/keepalive/{ClientId}";
         RetryPolicy = options.RetryPolicy ?? new ExponentialBackoffRetryPolicy(options.ReconnectMinDelay, options.ReconnectMaxDelay);
-        Json = options.JsonSerializerOptions ?? DefaultJson;
+        Json = options.JsonSerializerOptions;
         PersistentSession = !options.CleanStart && (options.SessionExpiry > TimeSpan.Zero || options.Protocol == MqttProtocol.V311);
     }
 
@@ -50,8 +51,17 @@ internal sealed class ClientSettings
         ? (Options.Username ?? endpoint.Username, Options.Password ?? endpoint.Password)
         : (endpoint.Username ?? Options.Username, endpoint.Password ?? Options.Password);
 
-    /// <summary>Snake_case, like the Python services' pydantic models, and tolerant when reading.</summary>
-    public static JsonSerializerOptions DefaultJson { get; } = CreateDefaultJson();
+    private static JsonSerializerOptions? s_defaultJson;
+
+    /// <summary>Snake_case, like the Python services' pydantic models, and tolerant when reading. Reflection-based, so
+    /// only the overloads without a <see cref="JsonTypeInfo{T}"/> reach it: created on first use, never by a client that
+    /// sticks to source-generated metadata (which is what keeps the core trimmable and Native AOT compatible).</summary>
+    public static JsonSerializerOptions DefaultJson
+    {
+        [RequiresUnreferencedCode(AotMessages.ReflectionJson)]
+        [RequiresDynamicCode(AotMessages.ReflectionJson)]
+        get => s_defaultJson ??= CreateDefaultJson();
+    }
 
     public SwitchboardOptions Options { get; }
 
@@ -80,11 +90,20 @@ internal sealed class ClientSettings
     /// transport here to drive the session engine and its state machine without a network.</summary>
     public Func<ClientSettings, CancellationToken, Task<Stream>> OpenTransport { get; set; } = TransportConnector.OpenAsync;
 
-    public JsonSerializerOptions Json { get; }
+    /// <summary>The caller's serializer options (<see cref="SwitchboardOptions.JsonSerializerOptions"/>), or null for
+    /// <see cref="DefaultJson"/>.</summary>
+    public JsonSerializerOptions? Json { get; }
+
+    /// <summary>The metadata the reflection-based overloads serialize <typeparamref name="T"/> with.</summary>
+    [RequiresUnreferencedCode(AotMessages.ReflectionJson)]
+    [RequiresDynamicCode(AotMessages.ReflectionJson)]
+    public JsonTypeInfo<T> ReflectionTypeInfo<T>() => (JsonTypeInfo<T>)(Json ?? DefaultJson).GetTypeInfo(typeof(T));
 
     /// <summary>True when the broker keeps the session, so unacknowledged incoming messages come back after a reconnect.</summary>
     public bool PersistentSession { get; }
 
+    [RequiresUnreferencedCode(AotMessages.ReflectionJson)]
+    [RequiresDynamicCode(AotMessages.ReflectionJson)]
     private static JsonSerializerOptions CreateDefaultJson()
     {
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
