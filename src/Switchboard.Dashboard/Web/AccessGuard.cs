@@ -49,7 +49,7 @@ internal sealed class AccessGuard(string? token, IPAddress listenAddress)
             }
 
             context.Response.Cookies.Append(CookieName, fromQuery.ToString(), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true });
-            context.Response.Redirect(context.Request.PathBase + context.Request.Path);
+            context.Response.Redirect(LocalPath(context.Request));
             return;
         }
 
@@ -65,6 +65,12 @@ internal sealed class AccessGuard(string? token, IPAddress listenAddress)
 
         await next(context).ConfigureAwait(false);
     }
+
+    /// <summary>Where a request with <c>?token=</c> is sent back to: its own path, without the query. Never
+    /// <c>//host/…</c> or <c>/\host/…</c> (a request for <c>//evil.example/?token=…</c> must not be redirected off the
+    /// dashboard: browsers read such a Location as another site's address), so leading slashes collapse into one.</summary>
+    private static string LocalPath(HttpRequest request) =>
+        "/" + (request.PathBase + request.Path).ToString().TrimStart('/', '\\');
 
     private bool Matches(string presented) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _token);
 
