@@ -38,8 +38,9 @@ internal sealed class DashboardFeed(SwitchboardClient client, HomeMonitor home, 
     /// <summary>The next update for the page at <paramref name="cursor"/>, which it moves on.</summary>
     public DashboardUpdate Next(Cursor cursor)
     {
-        var full = !cursor.Started;
-        var (entities, homeVersion) = home.Since(full ? 0 : cursor.Home);
+        // A page too far behind on removed entities is sent everything again, as on its first update.
+        var (entities, homeVersion, homeFull) = home.Since(cursor.Started ? cursor.Home : 0);
+        var full = !cursor.Started || homeFull;
         var (topics, removed, topicsReset, topicVersion) = traffic.TopicsSince(full ? 0 : cursor.Topics);
         var (messages, seq) = traffic.StreamSince(full ? 0 : cursor.Stream);
         var rates = traffic.RatesSince(full ? DateTimeOffset.MinValue : cursor.Rates);

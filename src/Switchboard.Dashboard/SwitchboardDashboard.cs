@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
@@ -113,7 +115,8 @@ public sealed partial class SwitchboardDashboard : IAsyncDisposable
         builder.Services.AddAntiforgery(o =>
         {
             o.HeaderName = CsrfHeader;
-            o.Cookie.Name = "switchboard_dashboard_csrf";
+            // Cookies are per host, not per port: each dashboard on a machine needs its own (its keys are its own).
+            o.Cookie.Name = "switchboard_dashboard_csrf_" + (_options.Port != 0 ? _options.Port.ToString(CultureInfo.InvariantCulture) : RandomNumberGenerator.GetHexString(8, lowercase: true));
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
 

@@ -5,21 +5,39 @@ namespace Switchboard.Dashboard.Home;
 /// <summary>
 /// Follows a <see cref="HomeAssistantRegistry"/> and remembers which entities changed when (a version per change), so
 /// each page is sent only what changed since it last looked. The rows are built from the live entities when asked.
+/// Only live entities are kept: a removed one (or the old id of one whose <c>unique_id</c> changed) leaves a small
+/// tombstone, and only the last <see cref="DefaultRemovalMemory"/> of those; a page further behind is sent everything
+/// again.
 /// </summary>
 internal sealed class HomeMonitor : IDisposable
 {
+    /// <summary>Removals remembered for pages that catch up.</summary>
+    public const int DefaultRemovalMemory = 4_096;
+
+    private static readonly EntityStateRow NoState = new(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
     private readonly HomeAssistantRegistry _registry;
     private readonly Action _changed;
+    private readonly int _removalMemory;
     private readonly Lock _gate = new();
+
+    /// <summary>Live entities by the id the pages know them by.</summary>
     private readonly Dictionary<string, (long Version, HomeAssistantEntity Entity)> _entities = new(StringComparer.Ordinal);
+
+    /// <summary>The id each live entity was last shown under: an update that changes its <c>unique_id</c> changes its id.</summary>
+    private readonly Dictionary<HomeAssistantEntity, string> _shownAs = new(ReferenceEqualityComparer.Instance);
+    private readonly Queue<(long Version, string Id)> _removals = new();
+    private long _oldestForgottenRemoval;
     private long _version;
 
     /// <param name="registry">The registry to follow.</param>
     /// <param name="changed">Called after every change (outside the lock), to wake the pages.</param>
-    public HomeMonitor(HomeAssistantRegistry registry, Action changed)
+    /// <param name="removalMemory">Removals remembered for pages that catch up.</param>
+    public HomeMonitor(HomeAssistantRegistry registry, Action changed, int removalMemory = DefaultRemovalMemory)
     {
         _registry = registry;
         _changed = changed;
+        _removalMemory = removalMemory;
         registry.Discovered += OnDiscovered;
         registry.Removed += OnRemoved;
         registry.StateChanged += OnStateChanged;
@@ -46,7 +64,24 @@ internal sealed class HomeMonitor : IDisposable
     {
         lock (_gate)
         {
-            _entities[entity.Id] = (++_version, entity);
+            var version = ++_version;
+            var id = entity.Id;
+            if (_shownAs.TryGetValue(entity, out var shownAs) && shownAs != id)
+            {
+                // A new unique_id: the pages know this entity by an id that no longer exists.
+                Forget(shownAs, entity, version);
+            }
+
+            if (entity.IsRemoved)
+            {
+                Forget(id, entity, version);
+                _shownAs.Remove(entity);
+            }
+            else
+            {
+                _entities[id] = (version, entity);
+                _shownAs[entity] = id;
+            }
         }
 
         if (notify)
@@ -55,30 +90,62 @@ internal sealed class HomeMonitor : IDisposable
         }
     }
 
-    /// <summary>The rows of entities changed after <paramref name="sinceVersion"/> (every one for 0), and the version
-    /// they bring the page to.</summary>
-    public (IReadOnlyList<EntityRow> Rows, long Version) Since(long sinceVersion)
+    private void Forget(string id, HomeAssistantEntity entity, long version)
     {
+        if (!_entities.TryGetValue(id, out var known) || !ReferenceEquals(known.Entity, entity))
+        {
+            return;
+        }
+
+        _entities.Remove(id);
+        _removals.Enqueue((version, id));
+        if (_removals.Count > _removalMemory)
+        {
+            _oldestForgottenRemoval = _removals.Dequeue().Version;
+        }
+    }
+
+    /// <summary>The rows of entities changed after <paramref name="sinceVersion"/> (removals first), and the version
+    /// they bring the page to. <c>Full</c> when the page asked from 0 or is too far behind to be told about every
+    /// removal: then the rows are every live entity, and the page must drop what it had.</summary>
+    public (IReadOnlyList<EntityRow> Rows, long Version, bool Full) Since(long sinceVersion)
+    {
+        List<string> removed = [];
         List<HomeAssistantEntity> changed = [];
         long version;
+        bool full;
         lock (_gate)
         {
             version = _version;
+            full = sinceVersion == 0 || sinceVersion < _oldestForgottenRemoval;
+            if (!full)
+            {
+                foreach (var (v, id) in _removals)
+                {
+                    if (v > sinceVersion)
+                    {
+                        removed.Add(id);
+                    }
+                }
+            }
+
             foreach (var (v, entity) in _entities.Values)
             {
-                if (v > sinceVersion && (sinceVersion > 0 || !entity.IsRemoved))
+                if (full || v > sinceVersion)
                 {
                     changed.Add(entity);
                 }
             }
         }
 
-        return ([.. changed.Select(Row)], version);
+        return ([.. removed.Select(RemovedRow), .. changed.Select(Row)], version, full);
     }
 
     /// <summary>The entity the page names, if the registry still has it.</summary>
     public HomeAssistantEntity? Find(string id) => _registry.TryGetEntity(id, out var entity) && !entity.IsRemoved ? entity : null;
 
+    private static EntityRow RemovedRow(string id) =>
+        new(id, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, null, null, Available: false, Removed: true, null, NoState, ControlSpec.None);
     private static EntityRow Row(HomeAssistantEntity entity)
     {
         var device = entity.Device;

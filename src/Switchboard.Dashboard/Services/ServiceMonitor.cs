@@ -14,6 +14,13 @@ internal sealed class ServiceMonitor(TimeSpan defaultInterval, TimeProvider time
     /// <summary>Services kept at most; a flood of made-up ids cannot grow the page without bound.</summary>
     private const int MaxServices = 1_000;
 
+    /// <summary>Characters kept of each text a service sends (event, error, source, a heartbeat's extra fields): a
+    /// service that puts a megabyte into its heartbeat must not make the dashboard hold a megabyte per service.</summary>
+    private const int MaxText = 1_024;
+
+    /// <summary>Gaps between heartbeats remembered; the interval is their median.</summary>
+    private const int GapMemory = 5;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _services = new(StringComparer.Ordinal);
     private long _version;
@@ -74,9 +81,9 @@ internal sealed class ServiceMonitor(TimeSpan defaultInterval, TimeProvider time
         Update(id, entry =>
         {
             entry.Ok = ok;
-            entry.Event = ev;
-            entry.Error = err;
-            entry.Source = source;
+            entry.Event = Cap(ev);
+            entry.Error = Cap(err);
+            entry.Source = Cap(source);
             entry.HealthAt = now;
             entry.Problem = problem;
         });
@@ -104,9 +111,13 @@ internal sealed class ServiceMonitor(TimeSpan defaultInterval, TimeProvider time
                     }
 
                     builder.Append(builder.Length > 0 ? ", " : string.Empty).Append(property.Name).Append('=').Append(property.Value.GetRawText());
+                    if (builder.Length > MaxText)
+                    {
+                        break;
+                    }
                 }
 
-                extra = builder.Length > 0 ? builder.ToString() : null;
+                extra = builder.Length > 0 ? Cap(builder.ToString()) : null;
             }
             else
             {
@@ -122,7 +133,7 @@ internal sealed class ServiceMonitor(TimeSpan defaultInterval, TimeProvider time
         {
             if (entry.HeartbeatAt is { } previous && now > previous)
             {
-                entry.Interval = now - previous;
+                entry.AddGap(now - previous);
             }
 
             entry.HeartbeatAt = now;
@@ -162,6 +173,8 @@ internal sealed class ServiceMonitor(TimeSpan defaultInterval, TimeProvider time
 
     private static string LastLevel(string topic) => topic[(topic.LastIndexOf('/') + 1)..];
 
+    private static string? Cap(string? text) => text is { Length: > MaxText } ? string.Concat(text.AsSpan(0, MaxText), "…") : text;
+
     private sealed class Entry
     {
         public bool? Ok { get; set; }
@@ -176,7 +189,34 @@ internal sealed class ServiceMonitor(TimeSpan defaultInterval, TimeProvider time
 
         public DateTimeOffset? HeartbeatAt { get; set; }
 
-        public TimeSpan? Interval { get; set; }
+        /// <summary>The median of the last few gaps between heartbeats: one gap is not the interval. A service whose
+        /// connection was down for an hour sends nothing meanwhile (the gap is an hour), one that reconnects may send
+        /// early; taken as its interval, either would make "stale" mean nothing (hours late) or flicker.</summary>
+        public TimeSpan? Interval
+        {
+            get
+            {
+                if (_gapCount == 0)
+                {
+                    return null;
+                }
+
+                var sorted = _gaps[.._gapCount];
+                Array.Sort(sorted);
+                return sorted[(_gapCount - 1) / 2];
+            }
+        }
+
+        private readonly TimeSpan[] _gaps = new TimeSpan[GapMemory];
+        private int _gapCount;
+        private int _nextGap;
+
+        public void AddGap(TimeSpan gap)
+        {
+            _gaps[_nextGap] = gap;
+            _nextGap = (_nextGap + 1) % GapMemory;
+            _gapCount = Math.Min(_gapCount + 1, GapMemory);
+        }
 
         public string? Extra { get; set; }
 

@@ -14,7 +14,9 @@ namespace Switchboard.Dashboard.Web;
 /// </summary>
 internal sealed class AccessGuard(string? token, IPAddress listenAddress)
 {
-    public const string CookieName = "switchboard_dashboard_token";
+    /// <summary>The token cookie's name, followed by the port: cookies are per host, not per port, and two dashboards
+    /// on one machine with their own tokens must not overwrite each other's.</summary>
+    public const string CookiePrefix = "switchboard_dashboard_token_";
 
     private readonly byte[]? _token = token is null ? null : Encoding.UTF8.GetBytes(token);
 
@@ -48,15 +50,15 @@ internal sealed class AccessGuard(string? token, IPAddress listenAddress)
                 return;
             }
 
-            context.Response.Cookies.Append(CookieName, fromQuery.ToString(), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true });
-            context.Response.Redirect(context.Request.PathBase + context.Request.Path);
+            context.Response.Cookies.Append(CookieName(context), fromQuery.ToString(), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true });
+            context.Response.Redirect(LocalPath(context.Request));
             return;
         }
 
         var authorization = context.Request.Headers.Authorization.ToString();
         var presented = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             ? authorization["Bearer ".Length..].Trim()
-            : context.Request.Cookies[CookieName];
+            : context.Request.Cookies[CookieName(context)];
         if (presented is null || !Matches(presented))
         {
             await RefuseAsync(context).ConfigureAwait(false);
@@ -65,6 +67,14 @@ internal sealed class AccessGuard(string? token, IPAddress listenAddress)
 
         await next(context).ConfigureAwait(false);
     }
+
+    /// <summary>Where a request with <c>?token=</c> is sent back to: its own path, without the query. Never
+    /// <c>//host/…</c> or <c>/\host/…</c> (a request for <c>//evil.example/?token=…</c> must not be redirected off the
+    /// dashboard: browsers read such a Location as another site's address), so leading slashes collapse into one.</summary>
+    private static string LocalPath(HttpRequest request) =>
+        "/" + (request.PathBase + request.Path).ToString().TrimStart('/', '\\');
+
+    private static string CookieName(HttpContext context) => CookiePrefix + context.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private bool Matches(string presented) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _token);
 

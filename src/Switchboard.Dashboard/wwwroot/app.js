@@ -454,7 +454,9 @@
 
   // ------------------------------------------------------------------------------------------------ chart
   let rates = [];
-  function applyRates(points) {
+  function applyRates(points, full) {
+    // A full update (the first of each event stream, so again after every reconnect) carries the whole history.
+    if (full) rates = [];
     rates = rates.concat(points).slice(-120);
     const last = rates[rates.length - 1];
     $('#rate-now').textContent = last ? `${last.count.toLocaleString()}/s` : '0/s';
@@ -568,7 +570,7 @@
     $('#home-empty').hidden = entities.size > 0;
     applyServices(update.services);
     applyTopics(update);
-    applyRates(update.rates);
+    applyRates(update.rates, update.full);
     applyMessages(update.messages, update.full);
   }
 

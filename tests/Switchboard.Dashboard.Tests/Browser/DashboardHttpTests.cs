@@ -70,4 +70,25 @@ public sealed class DashboardHttpTests
         Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
     }
+
+    [Fact]
+    public async Task The_token_redirect_stays_on_the_dashboard_even_for_a_path_that_reads_as_another_host()
+    {
+        const string Token = "s3cret-token-for-tests";
+        await using var harness = await DashboardHarness.StartAsync(new DashboardOptions { Token = Token });
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        using var http = new HttpClient(handler);
+        var origin = harness.Dashboard.Url.GetLeftPart(UriPartial.Authority);
+
+        foreach (var (path, expected) in new[] { ("/", "/"), ("/api/session", "/api/session"), ("//evil.example/", "/evil.example/"), ("///evil.example/x", "/evil.example/x") })
+        {
+            using var response = await http.GetAsync(new Uri($"{origin}{path}?token={Token}"));
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            var location = response.Headers.Location!.OriginalString;
+
+            // "//evil.example/" as a Location is another site's address to a browser.
+            Assert.Equal(expected, location);
+            Assert.Equal(harness.Dashboard.Url.Authority, new Uri(harness.Dashboard.Url, location).Authority);
+        }
+    }
 }

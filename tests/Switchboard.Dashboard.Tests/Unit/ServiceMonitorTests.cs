@@ -72,4 +72,44 @@ public sealed class ServiceMonitorTests
         _time.Advance(TimeSpan.FromSeconds(2));
         Assert.True(Assert.Single(services.Snapshot()).Stale);
     }
+
+    [Fact]
+    public void A_silence_while_the_service_was_offline_does_not_become_its_interval()
+    {
+        var services = new ServiceMonitor(TimeSpan.FromSeconds(30), _time);
+        const string Beat = """{"ok":true}""";
+        for (var i = 0; i < 4; i++)
+        {
+            services.OnHeartbeat(Message("system/keepalive/svc", Beat));
+            _time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        // The service's connection is down for an hour (a Switchboard client sends no heartbeat while offline), then
+        // it comes back and beats again.
+        _time.Advance(TimeSpan.FromHours(1));
+        services.OnHeartbeat(Message("system/keepalive/svc", Beat));
+        Assert.Equal(5, Assert.Single(services.Snapshot()).HeartbeatIntervalSeconds);
+
+        // Now it dies: stale after two missed 5 s heartbeats, not after two hours.
+        _time.Advance(TimeSpan.FromSeconds(11));
+        Assert.True(Assert.Single(services.Snapshot()).Stale);
+    }
+
+    [Fact]
+    public void What_a_service_sends_is_kept_only_up_to_a_bound()
+    {
+        var services = new ServiceMonitor(TimeSpan.FromSeconds(30), _time);
+        var huge = new string('x', 1_000_000);
+        services.OnHeartbeat(Message("system/keepalive/svc", $$"""{"ok":true,"blob":"{{huge}}"}"""));
+        services.OnHealth(Message("system/health/svc", $$$"""{"source":"{{{huge}}}","data":{"ok":false,"event":"{{{huge}}}","err":"{{{huge}}}"}}"""));
+
+        var row = Assert.Single(services.Snapshot());
+        foreach (var text in new[] { row.Extra, row.Error, row.Event, row.Source })
+        {
+            Assert.NotNull(text);
+            Assert.InRange(text.Length, 100, 1_025);
+        }
+
+        Assert.StartsWith("blob=\"xxx", row.Extra, StringComparison.Ordinal);
+    }
 }

@@ -6,9 +6,9 @@ namespace Switchboard.Tests.Protocol.Fakes;
 /// <summary>Keeps every log entry, so a test can assert that something was logged (and ignored).</summary>
 internal sealed class RecordingLogger : ILogger
 {
-    private readonly ConcurrentQueue<(LogLevel Level, string Message)> _entries = new();
+    private readonly ConcurrentQueue<(LogLevel Level, string Message, int EventId)> _entries = new();
 
-    public IReadOnlyList<(LogLevel Level, string Message)> Entries => [.. _entries];
+    public IReadOnlyList<(LogLevel Level, string Message, int EventId)> Entries => [.. _entries];
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -16,5 +16,5 @@ internal sealed class RecordingLogger : ILogger
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        _entries.Enqueue((logLevel, formatter(state, exception)));
+        _entries.Enqueue((logLevel, formatter(state, exception), eventId.Id));
 }
