@@ -67,7 +67,7 @@ public sealed partial class SwitchboardDashboard : IAsyncDisposable
         _home = new HomeMonitor(registry, WakePages);
         _feed = new DashboardFeed(client, _home, _services, _traffic, _options, _time);
         Volatile.Write(ref _feedOrNull, _feed);
-        _commands = new CommandRunner(_home, _options.CommandTimeout);
+        _commands = new CommandRunner(_home, client, _options.CommandTimeout, _time);
         client.StateChanged += OnConnectionChanged;
     }
 

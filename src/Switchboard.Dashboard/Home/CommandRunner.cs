@@ -6,9 +6,11 @@ namespace Switchboard.Dashboard.Home;
 /// <summary>
 /// Turns a page's control into the registry's typed command, so the device receives exactly what Home Assistant would
 /// send. A bad request is refused with a sentence naming what was wrong; a command the broker has not taken within the
-/// timeout (disconnected, say) is reported as such — the page shows either on the card.
+/// timeout is reported as such — the page shows either on the card. A control is refused outright while the client is
+/// not connected: it would wait in the queue and reach the device whenever the connection came back, long after the
+/// person who clicked was told it failed (an unlock nobody expects any more).
 /// </summary>
-internal sealed class CommandRunner(HomeMonitor home, TimeSpan timeout)
+internal sealed class CommandRunner(HomeMonitor home, SwitchboardClient client, TimeSpan timeout, TimeProvider time)
 {
     /// <summary>A request the page got wrong (HTTP 400) rather than a command that failed (HTTP 502).</summary>
     public sealed class BadRequestException(string message) : Exception(message);
@@ -29,15 +31,21 @@ internal sealed class CommandRunner(HomeMonitor home, TimeSpan timeout)
                 : $"{entity.DisplayName} ({entity.Component}) has no '{request.Action}' control; it has: {string.Join(", ", spec.Actions)}.");
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        if (client.State != ConnectionState.Connected)
+        {
+            throw new InvalidOperationException($"Not sent: the dashboard is not connected to the broker ({client.State}). Try again when it is.");
+        }
+
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             await Send(entity, request, spec, deadline.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The broker did not take the command for {entity.DisplayName} within {timeout.TotalSeconds:0.#} s (is the connection down?).");
+            // Accepted by the client, not yet confirmed: it is not withdrawn, so say what will happen to it.
+            throw new TimeoutException($"The broker has not confirmed the command for {entity.DisplayName} within {timeout.TotalSeconds:0.#} s; the client will still deliver it if the connection recovers.");
         }
     }
 

@@ -18,7 +18,8 @@ internal sealed class AccessGuard(string? token, IPAddress listenAddress)
     /// on one machine with their own tokens must not overwrite each other's.</summary>
     public const string CookiePrefix = "switchboard_dashboard_token_";
 
-    private readonly byte[]? _token = token is null ? null : Encoding.UTF8.GetBytes(token);
+    // Compared as SHA-256 digests: equal lengths, so the comparison tells nothing about the token's length either.
+    private readonly byte[]? _token = token is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -76,7 +77,7 @@ internal sealed class AccessGuard(string? token, IPAddress listenAddress)
 
     private static string CookieName(HttpContext context) => CookiePrefix + context.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private bool Matches(string presented) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _token);
+    private bool Matches(string presented) => CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _token);
 
     private static Task RefuseAsync(HttpContext context)
     {

@@ -53,6 +53,25 @@ public sealed class DashboardHttpTests
     }
 
     [Fact]
+    public async Task A_control_while_the_broker_is_away_is_refused_not_queued_for_later()
+    {
+        await using var harness = await DashboardHarness.StartAsync();
+        var cookies = new CookieContainer();
+        using var handler = new HttpClientHandler { CookieContainer = cookies };
+        using var http = new HttpClient(handler) { BaseAddress = harness.Dashboard.Url };
+        using var session = JsonDocument.Parse(await http.GetStringAsync("api/session"));
+        http.DefaultRequestHeaders.Add(session.RootElement.GetProperty("headerName").GetString()!, session.RootElement.GetProperty("csrf").GetString());
+
+        await harness.Broker.StopAsync();
+        await Switchboard.IntegrationTests.Support.Eventually.WaitAsync(() => harness.Client.State != ConnectionState.Connected, "the dashboard's client noticed the broker went away");
+        using var refused = await http.PostAsJsonAsync("api/command", new { id = "front_lock", action = "unlock" });
+        Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
+        using var result = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.StartsWith("Not sent: the dashboard is not connected", result.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, harness.Client.GetStats().Queued);
+    }
+
+    [Fact]
     public async Task On_loopback_only_loopback_host_names_are_answered_and_the_page_carries_its_protections()
     {
         await using var harness = await DashboardHarness.StartAsync();
