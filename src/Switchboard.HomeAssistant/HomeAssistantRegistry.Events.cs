@@ -21,7 +21,27 @@ public sealed partial class HomeAssistantRegistry
 
     /// <summary>Queues an event for <see cref="RaiseEventsAsync"/>; the channel runs no continuation inline, so this is
     /// safe under the lock. After disposal it is dropped.</summary>
-    internal void Enqueue(EventArgs args) => _events.Writer.TryWrite(args);
+    /// <summary>Queues an event for the event task, unless nobody listens to it: a large install changes tens of
+    /// thousands of states a second, and waking the event task for each change nobody reads costs more CPU than the
+    /// change itself. (A handler added meanwhile sees the changes after it, as it would anyway.)</summary>
+    internal void Enqueue(EventArgs args)
+    {
+        var wanted = args switch
+        {
+            EntityStateChangedEventArgs => StateChanged is not null,
+            EntityAvailabilityChangedEventArgs => AvailabilityChanged is not null,
+            EntityDiscoveredEventArgs => Discovered is not null,
+            EntityRemovedEventArgs => Removed is not null,
+            TriggerFiredEventArgs => TriggerFired is not null,
+            TagScannedEventArgs => TagScanned is not null,
+            EventReceivedEventArgs => EventReceived is not null,
+            _ => true,
+        };
+        if (wanted)
+        {
+            _events.Writer.TryWrite(args);
+        }
+    }
 
     /// <summary>Raises events in order on a task of its own: a slow or throwing handler never reaches the client's
     /// dispatch loop; exceptions are logged and counted.</summary>
