@@ -74,7 +74,7 @@ public sealed partial class HomeAssistantRegistry
                 }
 
                 slot.Remember(message.Topic, message.Payload);
-                var logged = new DebugMessage(message.Topic, payload, message.Qos, message.Retain, _time.GetUtcNow());
+                var logged = new DebugMessage(message.Topic, payload, message.Qos, message.Retain, deferred.Now);
                 // A snapshot: processing may bind or unbind listeners. An entity listening twice on one filter (state
                 // and attributes on the same topic, as Zigbee2MQTT configures it) logs the message once.
                 var listeners = slot.Listeners.ToArray();
@@ -183,7 +183,7 @@ public sealed partial class HomeAssistantRegistry
     /// <summary>Records a new state (stamped with the registry's clock) and raises its event.</summary>
     private void ChangeState(HomeAssistantEntity entity, EntityState current, EntityState next, string topic, Deferred deferred)
     {
-        next = next with { LastChanged = _time.GetUtcNow() };
+        next = next with { LastChanged = deferred.Now };
         entity.SetState(next);
         _counters.StateChanges++;
         deferred.Raise(new EntityStateChangedEventArgs(entity, current, next, topic));

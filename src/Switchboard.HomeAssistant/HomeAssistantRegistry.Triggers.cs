@@ -43,7 +43,7 @@ public sealed partial class HomeAssistantRegistry
 
                 _counters.TriggersFired++;
                 var config = definition.Config;
-                deferred.Raise(new TriggerFiredEventArgs(entity, config.GetString("type", string.Empty), config.GetString("subtype", string.Empty), topic, payload, _time.GetUtcNow()));
+                deferred.Raise(new TriggerFiredEventArgs(entity, config.GetString("type", string.Empty), config.GetString("subtype", string.Empty), topic, payload, deferred.Now));
                 break;
 
             case HomeAssistantComponents.Tag:
@@ -54,7 +54,7 @@ public sealed partial class HomeAssistantRegistry
                 }
 
                 _counters.TagsScanned++;
-                deferred.Raise(new TagScannedEventArgs(entity, tagId, topic, payload, _time.GetUtcNow()));
+                deferred.Raise(new TagScannedEventArgs(entity, tagId, topic, payload, deferred.Now));
                 break;
 
             case HomeAssistantComponents.Event:
@@ -122,7 +122,7 @@ public sealed partial class HomeAssistantRegistry
             return null;
         }
 
-        return new EventReceivedEventArgs(entity, eventType, attributes, topic, payload, _time.GetUtcNow());
+        return new EventReceivedEventArgs(entity, eventType, attributes, topic, payload, deferred.Now);
     }
 
     /// <summary>The value of <c>value_template</c> for the payload (the payload itself without one); null when the template

@@ -96,6 +96,8 @@ public sealed partial class HomeAssistantRegistry : IAsyncDisposable
 
     internal ILogger Logger => _logger;
 
+    internal TimeProvider Clock => _time;
+
     internal TimeProvider Time => _time;
 
     /// <summary>Subscribes to <c>&lt;prefix&gt;/#</c> and, unless <see cref="HomeAssistantOptions.TasmotaDiscoveryPrefix"/>

@@ -11,6 +11,11 @@ internal sealed class Deferred(HomeAssistantRegistry registry)
 {
     private List<(Action<HomeAssistantRegistry, object?> Action, object? State)>? _actions;
     private List<string>? _filters;
+    private DateTimeOffset? _now;
+
+    /// <summary>The registry's clock, read once for everything one message (or timer) decides: every entity it changes,
+    /// its debug record and its events get the same time.</summary>
+    public DateTimeOffset Now => _now ??= registry.Clock.GetUtcNow();
 
     public void Add(Action<HomeAssistantRegistry, object?> action, object? state) => (_actions ??= []).Add((action, state));
 
