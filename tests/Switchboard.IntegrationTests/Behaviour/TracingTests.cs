@@ -28,10 +28,7 @@ public sealed class TracingTests
     public async Task A_request_and_its_reply_between_two_clients_are_one_trace()
     {
         var spans = new List<Activity>();
-        using var tracer = Sdk.CreateTracerProviderBuilder()
-            .AddSource(SwitchboardTelemetry.ActivitySourceName)
-            .AddInMemoryExporter(spans)
-            .Build();
+        using var tracer = ExportTo(spans);
         await using var broker = await TestBrokers.StartAsync(TestBrokers.Mosquitto);
         await using var responder = await TestClients.ConnectAsync(broker, Transport.Tcp);
         await using var requester = await TestClients.ConnectAsync(broker, Transport.Tcp);
@@ -93,10 +90,7 @@ public sealed class TracingTests
     public async Task A_request_nobody_answers_ends_its_request_and_receive_spans_failed()
     {
         var spans = new List<Activity>();
-        using var tracer = Sdk.CreateTracerProviderBuilder()
-            .AddSource(SwitchboardTelemetry.ActivitySourceName)
-            .AddInMemoryExporter(spans)
-            .Build();
+        using var tracer = ExportTo(spans);
         await using var broker = await TestBrokers.StartAsync(TestBrokers.Mosquitto);
         await using var requester = await TestClients.ConnectAsync(broker, Transport.Tcp);
         var topic = RawMqttClient.UniqueTopic("nobody");
@@ -119,10 +113,7 @@ public sealed class TracingTests
     public async Task On_311_the_payload_is_unchanged_no_user_properties_are_sent_and_the_spans_stay_local()
     {
         var spans = new List<Activity>();
-        using var tracer = Sdk.CreateTracerProviderBuilder()
-            .AddSource(SwitchboardTelemetry.ActivitySourceName)
-            .AddInMemoryExporter(spans)
-            .Build();
+        using var tracer = ExportTo(spans);
         await using var broker = await TestBrokers.StartAsync(TestBrokers.Mosquitto);
         await using var publisher = await TestClients.ConnectAsync(broker, Transport.Tcp, configure: o => o.Protocol = MqttProtocol.V311);
         await using var subscriber311 = await TestClients.ConnectAsync(broker, Transport.Tcp, configure: o => o.Protocol = MqttProtocol.V311);
@@ -250,20 +241,24 @@ public sealed class TracingTests
 
     private static string? Tag(Activity activity, string name) => activity.GetTagItem(name) as string;
 
+    /// <summary>The OpenTelemetry SDK listening to Switchboard's source, exporting finished spans into <paramref name="spans"/>.</summary>
+    private static TracerProvider ExportTo(List<Activity> spans) =>
+        Sdk.CreateTracerProviderBuilder().AddSource(SwitchboardTelemetry.ActivitySourceName).AddInMemoryExporter(spans).Build();
+
     private static async Task<List<Activity>> WaitForSpansAsync(List<Activity> spans, Func<List<Activity>, bool> done)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+        try
         {
-            // The exporter adds under its own lock, on the thread that ended the span: copy, and skip a slot caught mid-add.
-            var snapshot = spans.ToArray().Where(a => a is not null).ToList();
-
-            if (done(snapshot) || DateTime.UtcNow > deadline)
-            {
-                return snapshot;
-            }
-
-            await Task.Delay(20);
+            await Eventually.WaitAsync(() => done(Snapshot(spans)), TimeSpan.FromSeconds(10), "the spans were exported");
         }
+        catch (TimeoutException)
+        {
+            // The assertions that follow say which span is missing.
+        }
+
+        return Snapshot(spans);
     }
+
+    // The exporter adds under its own lock, on the thread that ended the span: copy, and skip a slot caught mid-add.
+    private static List<Activity> Snapshot(List<Activity> spans) => spans.ToArray().Where(a => a is not null).ToList();
 }
