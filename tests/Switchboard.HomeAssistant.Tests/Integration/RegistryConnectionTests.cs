@@ -38,15 +38,7 @@ public sealed class RegistryConnectionTests
         await using var tasmota = await RawMqttPeer.ConnectAsync(broker, "tasmota");
         await tasmota.PublishAsync(RealWorld.TasmotaRelayConfigTopic, RealWorld.TasmotaRelayConfig, retain: true);
         await tasmota.PublishAsync(RealWorld.TasmotaLwt, "Online", retain: true);
-        await using var client = new SwitchboardClient(new SwitchboardOptions
-        {
-            Url = proxy.Url,
-            ClientId = "resilient-registry",
-            KeepAlive = TimeSpan.FromSeconds(5),
-            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
-            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
-            DrainTimeout = TimeSpan.FromSeconds(1),
-        });
+        await using var client = Clients.QuickToReconnect(proxy.Url, "resilient-registry");
         await client.ConnectAsync(cancellationToken: budget.Token);
         await using var registry = new HomeAssistantRegistry(client);
         await registry.StartAsync(cancellationToken: budget.Token);
@@ -78,15 +70,7 @@ public sealed class RegistryConnectionTests
         await tasmota.PublishAsync(RealWorld.TasmotaRelayConfigTopic, RealWorld.TasmotaRelayConfig, retain: true);
         await tasmota.PublishAsync(RealWorld.TasmotaLwt, "Online", retain: true);
         await tasmota.PublishAsync("homeassistant/switch/plain/config", """{"cmd_t":"plain/set","stat_t":"plain/state"}""", retain: true);
-        await using var client = new SwitchboardClient(new SwitchboardOptions
-        {
-            Url = proxy.Url,
-            ClientId = "connection-availability",
-            KeepAlive = TimeSpan.FromSeconds(5),
-            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
-            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
-            DrainTimeout = TimeSpan.FromSeconds(1),
-        });
+        await using var client = Clients.QuickToReconnect(proxy.Url, "connection-availability");
         await client.ConnectAsync(cancellationToken: budget.Token);
         await using var registry = new HomeAssistantRegistry(client);
         var changes = new List<(string Id, bool Available, string Topic)>();

@@ -106,15 +106,7 @@ public sealed class RegistryReadinessTests
         await using var tasmota = await RawMqttPeer.ConnectAsync(broker, "tasmota");
         await tasmota.PublishAsync(RealWorld.TasmotaRelayConfigTopic, RealWorld.TasmotaRelayConfig, retain: true);
         await tasmota.PublishAsync(RealWorld.TasmotaLwt, "Online", retain: true);
-        await using var client = new SwitchboardClient(new SwitchboardOptions
-        {
-            Url = proxy.Url,
-            ClientId = Clients.Id("cut"),
-            KeepAlive = TimeSpan.FromSeconds(5),
-            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
-            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
-            DrainTimeout = TimeSpan.FromSeconds(1),
-        });
+        await using var client = Clients.QuickToReconnect(proxy.Url, Clients.Id("cut"));
         await client.ConnectAsync(budget.Token);
         await using var registry = new HomeAssistantRegistry(client);
         var reconnects = client.GetStats().Reconnects;

@@ -21,5 +21,17 @@ internal static class Clients
         return client;
     }
 
+    /// <summary>A client (not connected yet) that notices a cut within a few seconds and reconnects at once: for tests
+    /// that cut its connection through a fault proxy.</summary>
+    public static SwitchboardClient QuickToReconnect(string url, string clientId) => new(new SwitchboardOptions
+    {
+        Url = url,
+        ClientId = clientId,
+        KeepAlive = TimeSpan.FromSeconds(5),
+        ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
+        ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+        DrainTimeout = TimeSpan.FromSeconds(1),
+    });
+
     public static string Id(string role) => $"{role}-{Guid.NewGuid():N}"[..Math.Min(role.Length + 13, 23 + role.Length)];
 }
