@@ -20,11 +20,9 @@ internal static class DashboardCommand
         args.ThrowIfUnknown();
 
         using var logging = ClientFactory.Logging(verbose);
-        await using var client = new SwitchboardClient(ClientFactory.Options(url, "switchboard-dashboard"), logging);
-        await client.ConnectAsync(cancellationToken);
-        await using var registry = new HomeAssistantRegistry(client, new HomeAssistantOptions { DiscoveryPrefix = prefix }, logging);
-        await registry.StartAsync(cancellationToken);
-        await using var dashboard = await StartAsync(client, registry, options, logging, cancellationToken);
+        await using var home = await HomeConnection.OpenAsync(url, "switchboard-dashboard", prefix, logging, cancellationToken);
+        var registry = home.Registry;
+        await using var dashboard = await StartAsync(home.Client, registry, options, logging, cancellationToken);
         await WaitForCtrlCAsync(cancellationToken);
         return ExitCodes.Ok;
     }

@@ -20,10 +20,8 @@ internal static class DevicesCommand
         args.ThrowIfUnknown();
 
         using var logging = ClientFactory.StderrLogging(verbose);
-        await using var client = new SwitchboardClient(ClientFactory.Options(url, "switchboard-devices"), logging);
-        await client.ConnectAsync(cancellationToken);
-        await using var registry = new HomeAssistantRegistry(client, new HomeAssistantOptions { DiscoveryPrefix = prefix }, logging);
-        await registry.StartAsync(cancellationToken);
+        await using var home = await HomeConnection.OpenAsync(url, "switchboard-devices", prefix, logging, cancellationToken);
+        var registry = home.Registry;
         await HomeView.SettleAsync(registry, HomeView.MaxSettle, cancellationToken);
 
         var entities = HomeView.ByEntityId(registry);

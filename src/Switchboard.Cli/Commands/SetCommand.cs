@@ -30,10 +30,8 @@ internal static class SetCommand
         var words = args.Positionals.Skip(1).Select((w, i) => i == 0 ? w.ToLowerInvariant() : w).ToList();
 
         using var logging = ClientFactory.StderrLogging(verbose);
-        await using var client = new SwitchboardClient(ClientFactory.Options(url, "switchboard-set"), logging);
-        await client.ConnectAsync(cancellationToken);
-        await using var registry = new HomeAssistantRegistry(client, new HomeAssistantOptions { DiscoveryPrefix = prefix }, logging);
-        await registry.StartAsync(cancellationToken);
+        await using var home = await HomeConnection.OpenAsync(url, "switchboard-set", prefix, logging, cancellationToken);
+        var registry = home.Registry;
         await HomeView.SettleAsync(registry, HomeView.MaxSettle, cancellationToken);
 
         var entities = HomeView.ByEntityId(registry);
