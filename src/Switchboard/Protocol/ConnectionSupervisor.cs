@@ -98,6 +98,14 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
                 Log.ReconnectFailed(_logger, round, Endpoint, ex.Message, (long)delay.TotalMilliseconds);
                 await Task.Delay(delay, _time, linked.Token).ConfigureAwait(false);
             }
+            catch (MqttConnectionException ex) when (!ex.IsFatal && _settings.Options.RetryFirstConnect && cancellationToken.IsCancellationRequested)
+            {
+                // The caller gave up (a host's start timeout, say) while an attempt was failing: retrying was asked for,
+                // so the cancellation is the outcome, not this attempt's error (which stays in the stats and the cause).
+                _counters.RecordError(ex);
+                SetState(ConnectionState.Disconnected, ex);
+                throw new OperationCanceledException($"The first connection was still being retried when ConnectAsync was cancelled; last error: {ex.Message}", ex, cancellationToken);
+            }
             catch (MqttConnectionException ex)
             {
                 _counters.RecordError(ex);

@@ -59,6 +59,30 @@ public sealed class BrokerFailoverTests
     }
 
     [Fact]
+    public async Task A_first_connect_cancelled_while_its_retried_attempt_fails_ends_cancelled_not_with_that_attempts_error()
+    {
+        // A host's start timeout firing mid-attempt (a CI flake of the Hosting test): retrying was asked for, so the
+        // caller's cancellation is the outcome; the attempt's error is the cause and stays in the stats.
+        await using var harness = Harness(o => o.RetryFirstConnect = true);
+        harness.Broker.Down.UnionWith(["a", "b", "c"]);
+        using var caller = new CancellationTokenSource();
+        harness.Broker.Dialing = endpoint =>
+        {
+            // The round's last broker: its refusal is the error the round would end with.
+            if (endpoint.Host == "c")
+            {
+                caller.Cancel();
+            }
+        };
+
+        var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.Supervisor.ConnectAsync(caller.Token).WaitAsync(SupervisorHarness.Timeout));
+
+        Assert.IsType<MqttConnectionException>(cancelled.InnerException);
+        Assert.Equal(caller.Token, cancelled.CancellationToken);
+        Assert.Equal(ConnectionState.Disconnected, harness.Supervisor.State);
+    }
+
+    [Fact]
     public async Task The_retry_delay_comes_once_per_round_not_once_per_broker()
     {
         await using var harness = Harness(o => o.RetryFirstConnect = true);

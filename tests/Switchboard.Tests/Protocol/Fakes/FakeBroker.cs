@@ -40,9 +40,13 @@ internal sealed class FakeBroker : IDisposable
     /// <summary>Hosts whose connections are refused (as by a closed port) instead of arriving here.</summary>
     public HashSet<string> Down { get; } = [];
 
+    /// <summary>Runs as each connection is dialed, before it is refused or arrives (a test's way to act mid-attempt).</summary>
+    public Action<BrokerEndpoint>? Dialing { get; set; }
+
     public Task<Stream> OpenAsync(ClientSettings settings, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Dialing?.Invoke(settings.Endpoint);
         FakeBrokerConnection connection;
         lock (_lock)
         {
